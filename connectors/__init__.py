@@ -1,0 +1,1 @@
+"""The connectors app: teams, connector drafts and their revisions, and the engine under domain/."""

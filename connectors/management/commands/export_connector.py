@@ -1,0 +1,49 @@
+"""``manage.py export_connector ID --out DIR [--format json|yaml|zip]``: a draft's files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.text import slugify
+
+from connectors import services
+from connectors.domain.package import build_package
+from connectors.domain.properties_export import export_properties
+from connectors.domain.swagger_export import dump_json, dump_yaml, export_swagger
+from connectors.models import ConnectorDraft
+
+
+class Command(BaseCommand):
+    help = "Write a draft's apiDefinition and apiProperties (JSON or YAML) or its paconn zip."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("draft_id", type=int)
+        parser.add_argument("--out", required=True, help="directory to write into")
+        parser.add_argument("--format", choices=["json", "yaml", "zip"], default="json")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        draft = ConnectorDraft.objects.filter(pk=options["draft_id"]).first()
+        if draft is None:
+            raise CommandError(f"no draft with id {options['draft_id']}")
+        design = services.draft_design(draft=draft)
+        out = Path(options["out"])
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CommandError(f"cannot create {out}: {exc.strerror or exc}") from exc
+        for name, content in self.files(design, options["format"], draft.title).items():
+            target = out / name
+            target.write_bytes(content)
+            self.stdout.write(str(target))
+
+    def files(self, design: dict[str, Any], fmt: str, title: str) -> dict[str, bytes]:
+        if fmt == "zip":
+            return {f"{slugify(title) or 'connector'}.zip": build_package(design)}
+        swagger, properties = export_swagger(design), export_properties(design)
+        dump, ext = (dump_json, "json") if fmt == "json" else (dump_yaml, "yaml")
+        return {
+            f"apiDefinition.swagger.{ext}": dump(swagger).encode("utf-8"),
+            f"apiProperties.{ext}": dump(properties).encode("utf-8"),
+        }

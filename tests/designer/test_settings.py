@@ -1,0 +1,72 @@
+"""Settings come from the environment; production settings pass Django's deploy checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-random-production-secret-key-" + "x" * 40,
+    "ALLOWED_HOSTS": "designer.example.com",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO_ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy() -> None:
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_development_defaults_fail_check_deploy() -> None:
+    # The same check must be able to fail: the development defaults are not production-ready.
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env={"DEBUG": "true"})
+    assert result.returncode != 0
+    assert "DEBUG" in result.stdout + result.stderr
+
+
+def test_production_without_secret_key_refuses_to_start() -> None:
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["maybe", "2"])
+def test_bad_boolean_names_the_variable(value: str) -> None:
+    result = run_manage("check", env={"DEBUG": value})
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
+
+
+def test_embedded_defaults_when_nothing_is_set(settings) -> None:
+    if os.environ.get("DATABASE_URL") or os.environ.get("CELERY_BROKER_URL"):
+        pytest.skip("this run is configured for external services")
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert settings.CELERY_BROKER_URL.startswith("sqla+sqlite:///")
+
+
+def test_celery_is_configured_for_safe_redelivery(settings) -> None:
+    from designer.celery import app
+
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.broker_url == settings.CELERY_BROKER_URL
