@@ -460,6 +460,12 @@ def test_bad_samples_are_refused_with_a_clear_message(samples: Any, message: str
     assert str(error.value) == message
 
 
+@pytest.mark.parametrize("max_depth", [0, 501])
+def test_a_max_depth_the_walk_cannot_honour_is_a_programming_error(max_depth: int) -> None:
+    with pytest.raises(ValueError, match="max_depth must be between 1 and 500"):
+        infer_schema([{}], max_depth=max_depth)
+
+
 def test_schema_inference_error_is_a_value_error() -> None:
     assert issubclass(SchemaInferenceError, ValueError)
 
