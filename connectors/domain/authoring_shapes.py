@@ -1,0 +1,172 @@
+"""The fixed pieces a trigger is built from: parameters from a URL, state parameter, answers.
+
+Purpose: the shapes ``authoring`` assembles, kept apart so that the builders read as the steps
+they take. Path parameters are required strings (``{hookId}`` -> "Hook ID"); a sample URL's
+query string becomes query parameters with their values as defaults; the polling state
+parameter is internal, required and has a default (PropertyMustBeRequired); a webhook answers
+201 with a Location header (the DELETE target), a poll 200/202 with Location and Retry-After;
+both declare their known 4xx/5xx answers instead of a bare ``default``.
+
+``guess_callback`` / ``unmark_callback`` pick and release the body property that receives the
+callback URL.
+
+Input: plain strings and numbers. Output: design parameters, the design's polling settings and
+Swagger responses objects.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qsl
+
+from connectors.domain.authoring_texts import phrase, title
+from connectors.domain.swagger_export_ops import pointer_tokens
+
+TEMPLATE = re.compile(r"\{([^{}/]+)\}")  # one {name} of a path template
+_CALLBACK_NAME = re.compile(r"callback|notif|webhook|hook_?url|target_?url|^url$|endpoint", re.I)
+
+
+def path_parameters_from_template(path: str) -> list[dict[str, Any]]:
+    """One required string path parameter per ``{name}`` in ``path``, in order, no duplicates."""
+    return [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "type": "string",
+            "summary": title(name),
+            "description": f"The {phrase(name)}.",
+        }
+        for name in dict.fromkeys(TEMPLATE.findall(path))
+    ]
+
+
+def split_path(path: str) -> tuple[str, list[dict[str, Any]]]:
+    """``/orders?$orderby=id desc`` -> ("/orders", [query parameter with its default])."""
+    path, _, query = path.strip().partition("?")
+    if not path.startswith("/") or "#" in path:
+        raise ValueError(f"{path!r}: a path starts with '/' and has no '#'")
+    parameters = [
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "type": "string",
+            "default": value,
+            "summary": title(name),
+            "description": f"The {phrase(name)}.",
+        }
+        for name, value in parse_qsl(query, keep_blank_values=True)
+    ]
+    return path, parameters
+
+
+def polling_settings(
+    state: str, collection: str | None, value_path: str, *, retry_interval: int, use_policy: bool
+) -> dict[str, Any]:
+    """The design's ``polling`` object: state via x-ms-trigger-value, or via a policy.
+
+    The policy is what the portal writes: the state parameter gets the newest (first) item's
+    ``value_path`` and the items are read from the collection (``@triggerBody().value``).
+    """
+    data_path = "triggerBody()" + (f".{collection}" if collection else "")
+    policy = {
+        "title": None,
+        "triggerConfig": {state: f"@{{{data_path}[0].{value_path}}}"},
+        "triggerDataPath": f"@{data_path}",
+    }
+    return {
+        "stateParameter": state,
+        "valueCollection": None if use_policy else collection,
+        "valuePath": None if use_policy else value_path,
+        "retryInterval": retry_interval,
+        "metadata": True,
+        "policy": policy if use_policy else None,
+    }
+
+
+def state_parameter_for(name: str, default: str) -> dict[str, Any]:
+    # Internal parameters must be required and carry a default (PropertyMustBeRequired).
+    return {
+        "name": name,
+        "in": "query",
+        "required": True,
+        "type": "string",
+        "default": default,
+        "summary": title(name) or "State",
+        "description": "The state kept between polls; the platform sets it, users never see it.",
+        "visibility": "internal",
+    }
+
+
+def webhook_responses() -> dict[str, Any]:
+    location = "The URL of the new subscription; the platform sends DELETE to it to unsubscribe."
+    return {
+        "201": {
+            "description": "The subscription was created.",
+            "headers": {"Location": {"type": "string", "description": location}},
+        },
+        **error_responses(),
+    }
+
+
+def polling_responses(retry_interval: int, schema: dict[str, Any]) -> dict[str, Any]:
+    def headers() -> dict[str, Any]:
+        return {
+            "Location": {
+                "type": "string",
+                "description": "The URL of the next poll, with the state.",
+            },
+            "Retry-After": {
+                "type": "integer",
+                "description": "The seconds to wait before polling again.",
+                "default": retry_interval,
+            },
+        }
+
+    return {
+        "200": {
+            "description": "New items since the last poll.",
+            "headers": headers(),
+            "schema": schema,
+        },
+        "202": {"description": "No new items since the last poll.", "headers": headers()},
+        **error_responses(),
+    }
+
+
+def error_responses() -> dict[str, Any]:
+    return {
+        "400": {"description": "The request was not valid."},
+        "401": {"description": "The connection's credentials were not accepted."},
+        "500": {"description": "The service failed to handle the request."},
+    }
+
+
+def guess_callback(schema: dict[str, Any]) -> str:
+    """A top-level string property named like a callback URL, else "/notificationUrl"."""
+    for name, prop in (schema.get("properties") or {}).items():
+        is_text = isinstance(prop, dict) and prop.get("type", "string") == "string"
+        if is_text and _CALLBACK_NAME.search(name):
+            return "/" + name.replace("~", "~0").replace("/", "~1")
+    return "/notificationUrl"
+
+
+def unmark_callback(schema: dict[str, Any], pointer: str) -> None:
+    """Undo ``mark_callback`` at ``pointer`` when the maker picks another property."""
+    node: Any = schema
+    for token in pointer_tokens(pointer):
+        if not isinstance(node, dict):
+            return
+        if node.get("type") == "array" and (token.isdigit() or token in ("-", "*")):
+            node = node.get("items")
+        else:
+            node = (node.get("properties") or {}).get(token)
+    # A hidden required field nobody fills would block flows: show the old one again.
+    if (
+        isinstance(node, dict)
+        and node.pop("x-ms-notification-url", None)
+        and node.get("x-ms-visibility") == "internal"
+    ):
+        node.pop("x-ms-visibility")
