@@ -1,0 +1,143 @@
+"""JSON pointers and safe resolution of local ``$ref``s in a swagger document.
+
+Purpose: every rule follows ``$ref``s the same way, and none of them can loop or crash on a ref
+that is broken, external, not a string or part of a cycle.
+Input: the swagger document (any value; non-dicts simply resolve to nothing).
+Output: ``Resolver.resolve`` -> (target node or ``None``, pointer of what was reached);
+``scan`` -> every ``$ref`` and every ``x-ms-notification-url`` key in the document, with pointers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# A ref chain longer than this is treated as broken: real documents chain one or two levels.
+MAX_HOPS = 32
+# The scan stops descending here: the deepest corpus document nests 25 levels, and pointers of
+# ever deeper nodes would cost memory quadratic in the depth.
+MAX_SCAN_DEPTH = 200
+
+
+def escape(token: object) -> str:
+    text = str(token)
+    if "~" in text or "/" in text:
+        return text.replace("~", "~0").replace("/", "~1")
+    return text
+
+
+def join(pointer: str, *tokens: object) -> str:
+    return pointer + "".join("/" + escape(t) for t in tokens)
+
+
+def unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def ref_of(node: Any) -> Any:
+    """The raw ``$ref`` value of ``node`` (any type), or ``None`` when it has none."""
+    return node.get("$ref") if isinstance(node, dict) else None
+
+
+def _step(node: Any, token: str) -> tuple[bool, Any]:
+    if isinstance(node, dict):
+        return (token in node, node.get(token))
+    if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+        return (True, node[int(token)])
+    return (False, None)
+
+
+class Resolver:
+    """Looks up local refs (``#/...``) once each and follows ref chains without looping."""
+
+    def __init__(self, doc: Any) -> None:
+        self._doc = doc
+        self._cache: dict[str, tuple[bool, Any]] = {}
+
+    def lookup(self, ref: str) -> tuple[bool, Any]:
+        """(found, node) for one local ref, without following a ref found there."""
+        if ref not in self._cache:
+            self._cache[ref] = self._lookup(ref)
+        return self._cache[ref]
+
+    def _lookup(self, ref: str) -> tuple[bool, Any]:
+        if not ref.startswith("#/"):
+            return (False, None)
+        node = self._doc
+        for token in ref[2:].split("/"):
+            found, node = _step(node, unescape(token))
+            if not found:
+                return (False, None)
+        return (True, node)
+
+    def resolve(self, node: Any, pointer: str) -> tuple[Any, str]:
+        """Follow ``node``'s ref chain: (final node, its pointer), or (None, pointer of the
+        last node holding a broken, looping or non-string ref)."""
+        seen: set[str] = set()
+        while isinstance(node, dict) and "$ref" in node:
+            ref = node["$ref"]
+            if not isinstance(ref, str) or ref in seen or len(seen) >= MAX_HOPS:
+                return (None, pointer)
+            seen.add(ref)
+            found, target = self.lookup(ref)
+            if not found:
+                return (None, pointer)
+            node, pointer = target, ref[1:]
+        return (node, pointer)
+
+    def chain(self, ref: str) -> tuple[str, list[str]]:
+        """How ``ref`` ends: ("ok" | "not-found" | "loop", refs followed after the first)."""
+        seen = [ref]
+        current = ref
+        while True:
+            found, target = self.lookup(current)
+            if not found:
+                return ("not-found", seen[1:])
+            nxt = ref_of(target)
+            if not isinstance(nxt, str):
+                return ("ok", seen[1:])
+            if nxt in seen or len(seen) >= MAX_HOPS:
+                return ("loop", [*seen[1:], nxt])
+            seen.append(nxt)
+            current = nxt
+
+
+@dataclass
+class Scan:
+    """Where the document holds ``$ref`` keys and ``x-ms-notification-url`` keys."""
+
+    refs: list[tuple[str, Any]] = field(default_factory=list)
+    flags: list[tuple[str, Any]] = field(default_factory=list)
+    too_deep: list[str] = field(default_factory=list)  # where the scan stopped descending
+
+
+def scan(doc: Any) -> Scan:
+    """One iterative pass over the whole document (no recursion: depth cannot crash it).
+    Each container is visited once: YAML aliases can share, or even nest, the same object."""
+    result = Scan()
+    stack: list[tuple[Any, str, int]] = [(doc, "", 0)]
+    seen: set[int] = set()
+    while stack:
+        node, pointer, depth = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth >= MAX_SCAN_DEPTH:
+            result.too_deep.append(pointer)
+            continue
+        if isinstance(node, dict):
+            if "$ref" in node:
+                result.refs.append((pointer, node["$ref"]))
+            flag = node.get("x-ms-notification-url")
+            # A dict here is a *property named* x-ms-notification-url (Zippydoc), not the flag.
+            if flag is not None and not isinstance(flag, dict):
+                result.flags.append((pointer, flag))
+            items: Any = node.items()
+        else:
+            items = enumerate(node)
+        for key, value in items:
+            if isinstance(value, dict | list):
+                stack.append((value, pointer + "/" + escape(key), depth + 1))
+    result.refs.sort(key=lambda item: item[0])
+    result.flags.sort(key=lambda item: item[0])
+    return result

@@ -1,0 +1,265 @@
+"""Parameter rules: path parameters, bodies on GET, duplicates, internal values never sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.connectors.domain.lint.lint_builders import (
+    DELETE,
+    DROP,
+    ITEMS,
+    REGISTER,
+    check_fires,
+    check_quiet,
+    edit,
+    findings_of,
+    fires,
+    move,
+    polling,
+    quiet,
+    webhook,
+)
+
+ID_PARAM = DELETE + "/parameters/0"
+BODY_SCHEMA = REGISTER + "/parameters/0/schema"
+QUERY = {"name": "q", "in": "query", "type": "string"}
+SOURCE = {
+    "name": "source",
+    "in": "query",
+    "type": "string",
+    "x-ms-visibility": "internal",
+    "default": "flow",
+}
+SHARED_ID = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "type": "string",
+    "x-ms-url-encoding": "single",
+}
+
+
+def _path_level_id() -> dict[str, Any]:
+    """The {id} parameter declared once on the path item instead of on the DELETE."""
+    return edit(
+        webhook(),
+        ("/paths/~1hooks~1{id}/parameters", [SHARED_ID]),
+        (DELETE + "/parameters", []),
+    )
+
+
+FIRES = [
+    fires(
+        "PathParameterMustBeRequired",
+        "false",
+        edit(webhook(), (ID_PARAM + "/required", False)),
+        ID_PARAM + "/required",
+    ),
+    fires(
+        "PathParameterMustBeRequired",
+        "missing",
+        edit(webhook(), (ID_PARAM + "/required", DROP)),
+        ID_PARAM + "/required",
+    ),
+    fires(
+        "PathParameterMustBeRequired",
+        "via-ref",
+        edit(
+            webhook(),
+            ("/parameters/Id", dict(SHARED_ID, required=False)),
+            (ID_PARAM, {"$ref": "#/parameters/Id"}),
+        ),
+        "/parameters/Id/required",
+    ),
+    fires(
+        "PathParameterNotDefinedInTemplate",
+        "renamed",
+        edit(webhook(), (ID_PARAM + "/name", "hookId")),
+        ID_PARAM,
+    ),
+    fires(
+        "OperationMissingPathParameter",
+        "no-param",
+        edit(webhook(), (DELETE + "/parameters", [])),
+        DELETE,
+    ),
+    fires(
+        "OperationMissingPathParameter",
+        "query-not-path",
+        edit(webhook(), (ID_PARAM + "/in", "query")),
+        DELETE,
+    ),
+    fires(
+        "PathParameterMissingEncoding",
+        "missing",
+        edit(webhook(), (ID_PARAM + "/x-ms-url-encoding", DROP)),
+        ID_PARAM,
+    ),
+    fires(
+        "BodyOrFormDataParameterInFetchOperationNotAllowed",
+        "body",
+        edit(polling(), (ITEMS + "/parameters/1", {"name": "b", "in": "body", "schema": {}})),
+        ITEMS + "/parameters/1",
+    ),
+    fires(
+        "BodyOrFormDataParameterInFetchOperationNotAllowed",
+        "form",
+        edit(
+            polling(), (ITEMS + "/parameters/1", {"name": "f", "in": "formData", "type": "string"})
+        ),
+        ITEMS + "/parameters/1",
+    ),
+    fires(
+        "OperationParametersContainMultipleBodyParameters",
+        "two",
+        edit(
+            webhook(), (REGISTER + "/parameters/1", {"name": "other", "in": "body", "schema": {}})
+        ),
+        REGISTER + "/parameters/1",
+    ),
+    fires(
+        "ParameterListContainsFormDataAndBody",
+        "both",
+        edit(
+            webhook(),
+            (REGISTER + "/parameters/1", {"name": "f", "in": "formData", "type": "string"}),
+        ),
+        REGISTER + "/parameters",
+    ),
+    fires(
+        "OperationParametersContainDuplicateParameter",
+        "twice",
+        edit(webhook(), (REGISTER + "/parameters/1", QUERY), (REGISTER + "/parameters/2", QUERY)),
+        REGISTER + "/parameters/2",
+    ),
+    fires(
+        "ConnectionIdParameterNotAllowed",
+        "reserved",
+        edit(webhook(), (REGISTER + "/parameters/1", dict(QUERY, name="connectionId"))),
+        REGISTER + "/parameters/1/name",
+    ),
+    fires(
+        "PropertyMustBeRequired",
+        "query",
+        edit(webhook(), (REGISTER + "/parameters/1", SOURCE)),
+        REGISTER + "/parameters/1/required",
+    ),
+    fires(
+        "PropertyMustBeRequired",
+        "body-property",
+        edit(
+            webhook(),
+            (
+                BODY_SCHEMA + "/properties/source",
+                {"type": "string", "x-ms-visibility": "internal", "default": "flow"},
+            ),
+        ),
+        BODY_SCHEMA + "/properties/source",
+    ),
+    fires(
+        "PropertyMustBeRequired",
+        "through-ref",
+        edit(
+            webhook(),
+            (
+                "/definitions/Source",
+                {"type": "string", "x-ms-visibility": "internal", "default": "flow"},
+            ),
+            (BODY_SCHEMA + "/properties/source", {"$ref": "#/definitions/Source"}),
+        ),
+        BODY_SCHEMA + "/properties/source",
+    ),
+]
+
+QUIET = [
+    quiet("PathParameterMustBeRequired", "clean", webhook()),
+    quiet("PathParameterNotDefinedInTemplate", "clean", webhook()),
+    quiet("PathParameterNotDefinedInTemplate", "path-level", _path_level_id()),
+    quiet("OperationMissingPathParameter", "path-level", _path_level_id()),
+    quiet(
+        "OperationMissingPathParameter",
+        "two-in-one-segment",
+        edit(
+            move(webhook(), "/hooks/{id}", "/hooks/{id}.{fmt}"),
+            ("/paths/~1hooks~1{id}.{fmt}/delete/parameters/1", dict(SHARED_ID, name="fmt")),
+        ),
+    ),
+    quiet(
+        "PathParameterMissingEncoding",
+        "double",
+        edit(webhook(), (ID_PARAM + "/x-ms-url-encoding", "double")),
+    ),
+    quiet("BodyOrFormDataParameterInFetchOperationNotAllowed", "post-body", webhook()),
+    quiet("OperationParametersContainMultipleBodyParameters", "clean", webhook()),
+    quiet("ParameterListContainsFormDataAndBody", "clean", webhook()),
+    quiet(
+        "OperationParametersContainDuplicateParameter",
+        "same-name-other-place",
+        edit(
+            webhook(),
+            (REGISTER + "/parameters/1", QUERY),
+            (REGISTER + "/parameters/2", dict(QUERY, **{"in": "header"})),
+        ),
+    ),
+    quiet(
+        "OperationParametersContainDuplicateParameter",
+        "operation-overrides-path",
+        edit(_path_level_id(), (DELETE + "/parameters", [SHARED_ID])),
+    ),
+    quiet("ConnectionIdParameterNotAllowed", "clean", webhook()),
+    quiet(
+        "PropertyMustBeRequired",
+        "required-query",
+        edit(webhook(), (REGISTER + "/parameters/1", dict(SOURCE, required=True))),
+    ),
+    quiet(
+        "PropertyMustBeRequired",
+        "visible-optional",
+        edit(
+            webhook(), (REGISTER + "/parameters/1", dict(SOURCE, **{"x-ms-visibility": "advanced"}))
+        ),
+    ),
+    quiet(
+        "PropertyMustBeRequired",
+        "no-default",
+        edit(
+            webhook(),
+            (BODY_SCHEMA + "/properties/source", {"type": "string", "x-ms-visibility": "internal"}),
+        ),
+    ),
+    quiet(
+        "PropertyMustBeRequired",
+        "required-body-property",
+        edit(
+            webhook(),
+            (
+                BODY_SCHEMA + "/properties/source",
+                {"type": "string", "x-ms-visibility": "internal", "default": "flow"},
+            ),
+            (BODY_SCHEMA + "/required", ["url", "source"]),
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "doc", "at", "kwargs"), FIRES)
+def test_rule_fires(rule: str, doc: Any, at: str, kwargs: dict[str, Any]) -> None:
+    check_fires(rule, doc, at, kwargs)
+
+
+@pytest.mark.parametrize(("rule", "doc", "kwargs"), QUIET)
+def test_rule_stays_quiet(rule: str, doc: Any, kwargs: dict[str, Any]) -> None:
+    check_quiet(rule, doc, kwargs)
+
+
+def test_operation_level_parameter_overrides_path_level_one() -> None:
+    """Swagger merges by (name, in): the operation's own, required {id} wins over an optional
+    path-level one, so no PathParameterMustBeRequired for the DELETE."""
+    doc = edit(
+        webhook(),
+        ("/paths/~1hooks~1{id}/parameters", [dict(SHARED_ID, required=False)]),
+    )
+    found = findings_of(doc, "PathParameterMustBeRequired")
+    assert found == []
