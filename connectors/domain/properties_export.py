@@ -49,7 +49,11 @@ def export_properties(design: dict[str, Any]) -> dict[str, Any]:
         properties["connectionParameters"] = extra_properties["connectionParameters"]
     elif "connectionParameterSets" not in extra_properties:
         properties["connectionParameters"] = connection_parameters(design["security"], general)
-    properties["iconBrandColor"] = general.get("iconBrandColor") or DEFAULT_ICON_BRAND_COLOR
+    properties["iconBrandColor"] = (
+        general.get("iconBrandColor")
+        or extra_properties.get("iconBrandColor")
+        or DEFAULT_ICON_BRAND_COLOR
+    )
     if "capabilities" in extra_properties:
         properties["capabilities"] = extra_properties["capabilities"]
     else:
@@ -186,7 +190,9 @@ def _capabilities(design: dict[str, Any]) -> list[str]:
     return capabilities
 
 
-def _policy_instances(triggers: list[dict[str, Any]], extra: list[Any] | None) -> list[Any] | None:
+def _policy_instances(triggers: list[dict[str, Any]], extra: Any) -> Any:
+    if extra is not None and not isinstance(extra, list):
+        return extra  # an odd imported value: kept as it was for the linter to report
     ours = []
     for trigger in triggers:
         policy = (trigger.get("polling") or {}).get("policy")
@@ -206,8 +212,13 @@ def _polls_one_of(instance: Any, operation_ids: set[str]) -> bool:
         or str(instance.get("templateId")).lower() != "pollingtrigger"
     ):
         return False
-    names = (instance.get("parameters") or {}).get("x-ms-apimTemplate-operationName") or []
-    return any(name in operation_ids for name in names)
+    parameters = instance.get("parameters")
+    names = (
+        parameters.get("x-ms-apimTemplate-operationName") if isinstance(parameters, dict) else None
+    )
+    if not isinstance(names, list):
+        return False
+    return any(isinstance(name, str) and name in operation_ids for name in names)
 
 
 def polling_policy_instance(operation_id: str, policy: dict[str, Any]) -> dict[str, Any]:

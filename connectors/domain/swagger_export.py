@@ -53,14 +53,15 @@ def export_swagger(design: dict[str, Any]) -> Swagger:
     design = copy.deepcopy(design)
     general = design["general"]
     passthrough: dict[str, Any] = design.get("passthrough", {}).get("swagger") or {}
-    built: Swagger = {
-        "swagger": "2.0",
-        "info": _info(general, passthrough.get("info")),
-        "host": general["host"],
-        "basePath": general["basePath"],
-        "schemes": general["schemes"],
-        "paths": export_paths(design["triggers"], passthrough.get("paths") or {}),
-    }
+    built: Swagger = {"swagger": "2.0", "info": _info(general, passthrough.get("info"))}
+    # The design's value wins; an imported value the design could not hold (a host that is not
+    # text, a "wss" scheme) stays in passthrough and comes back from there.
+    for key in ("host", "basePath", "schemes"):
+        value = general.get(key) or passthrough.get(key)
+        if value or key in passthrough:
+            built[key] = value
+    paths = passthrough.get("paths")
+    built["paths"] = export_paths(design["triggers"], paths if isinstance(paths, dict) else {})
     definitions = _security_definitions(design["security"], passthrough.get("securityDefinitions"))
     if definitions is not None:
         built["securityDefinitions"] = definitions
@@ -99,9 +100,7 @@ def _info(general: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, An
     return info
 
 
-def _connector_metadata(
-    metadata: dict[str, Any] | None, extra: list[Any] | None
-) -> list[Any] | None:
+def _connector_metadata(metadata: dict[str, Any] | None, extra: Any) -> Any:
     metadata = metadata or {}
     entries: list[Any] = [
         {"propertyName": name, "propertyValue": metadata[key]}
@@ -112,17 +111,20 @@ def _connector_metadata(
         entries.append(
             {"propertyName": "Categories", "propertyValue": ";".join(metadata["categories"])}
         )
+    if extra is not None and not isinstance(extra, list):
+        return entries if entries else extra  # an odd imported value, kept as it was
     for entry in extra or []:
-        if not (isinstance(entry, dict) and entry.get("propertyName") in _MODELED_METADATA):
+        name = entry.get("propertyName") if isinstance(entry, dict) else None
+        if not (isinstance(name, str) and name in _MODELED_METADATA):
             entries.append(entry)
     if not entries and extra is None:
         return None
     return entries
 
 
-def _security_definitions(
-    security: dict[str, Any], extra: dict[str, Any] | None
-) -> dict[str, Any] | None:
+def _security_definitions(security: dict[str, Any], extra: Any) -> Any:
+    if extra is not None and not isinstance(extra, dict):
+        return extra  # an odd imported value: the linter reports it, export keeps it
     entries: dict[str, Any] = {}
     if security["type"] != "none":
         name = security.get("definitionName") or DEFAULT_DEFINITION_NAMES[security["type"]]
@@ -161,7 +163,10 @@ def _oauth2_definition(config: dict[str, Any], described: Any) -> dict[str, Any]
     if flow in ("accessCode", "password", "application"):
         out["tokenUrl"] = config.get("tokenUrl") or ""
     described = described if isinstance(described, dict) else {}
-    out["scopes"] = {scope: described.get(scope) or scope for scope in config.get("scopes") or []}
+    out["scopes"] = {
+        scope: described[scope] if isinstance(described.get(scope), str) else scope
+        for scope in config.get("scopes") or []
+    }
     return out
 
 

@@ -42,7 +42,12 @@ def export_paths(triggers: list[dict[str, Any]], extra: dict[str, Any]) -> dict[
 def _trigger_operation(trigger: dict[str, Any]) -> dict[str, Any]:
     extensions = trigger.get("extensions") or {}
     op = _operation_head(trigger)
-    op["x-ms-trigger"] = trigger.get("cardinality") or extensions.get("x-ms-trigger") or "single"
+    # An imported value the design cannot hold (e.g. "Single") waits in extensions.
+    op["x-ms-trigger"] = (
+        trigger["cardinality"]
+        if trigger.get("cardinality")
+        else extensions.get("x-ms-trigger", "single")
+    )
     if trigger.get("triggerHint"):
         op["x-ms-trigger-hint"] = trigger["triggerHint"]
     polling = trigger.get("polling") or {}
@@ -51,9 +56,22 @@ def _trigger_operation(trigger: dict[str, Any]) -> dict[str, Any]:
     parameters = _trigger_parameters(trigger["request"], polling)
     if parameters:
         op["parameters"] = parameters
-    op["responses"] = trigger.get("responses") or {}
+    op["responses"] = _with_retry_interval(trigger.get("responses") or {}, polling)
     merge_extras(op, extensions)
     return op
+
+
+def _with_retry_interval(responses: dict[str, Any], polling: dict[str, Any]) -> dict[str, Any]:
+    """The polling interval is the default of every declared ``Retry-After`` header."""
+    seconds = polling.get("retryInterval")
+    if seconds is None:
+        return responses
+    for response in responses.values():
+        headers = response.get("headers") if isinstance(response, dict) else None
+        for name, header in (headers or {}).items() if isinstance(headers, dict) else ():
+            if name.lower() == "retry-after" and isinstance(header, dict):
+                header["default"] = seconds
+    return responses
 
 
 def _delete_operation(action: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,247 @@
+"""Small, pure edits and views of a design that the wizard's forms need.
+
+Purpose: the pieces between a submitted form and the design that are not Django: the tree of
+body properties a callback URL can go into, the property list of a notification schema and its
+edits, path parameters kept in step with a path template, duplicating and moving triggers, the
+field-by-field difference of two designs (the conflict page) and where in the wizard a design
+pointer (``Finding.field``) is edited.
+
+Input: designs, triggers and JSON schemas as plain dicts. Output: plain data; edits change the
+given dict in place, as ``authoring``'s ``set_*`` functions do.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from connectors.domain.authoring_shapes import path_parameters_from_template
+
+TRIGGER_SECTIONS = ("general", "request", "callback", "notification", "delete", "polling")
+
+
+@dataclass(frozen=True)
+class SchemaProperty:
+    pointer: str  # RFC 6901 pointer into the payload ("/config/url"); "*" for array items
+    name: str
+    depth: int
+    node: dict[str, Any]
+    required: bool
+
+
+def escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def schema_properties(schema: Any, pointer: str = "", depth: int = 0) -> list[SchemaProperty]:
+    """Every named property of ``schema``, depth first, in document order (arrays: their items)."""
+    if not isinstance(schema, dict):
+        return []
+    if schema.get("type") == "array":
+        return schema_properties(schema.get("items"), pointer + "/*" if pointer else "", depth)
+    found: list[SchemaProperty] = []
+    required = set(schema.get("required") or [])
+    for name, node in (schema.get("properties") or {}).items():
+        if not isinstance(node, dict):
+            continue
+        here = f"{pointer}/{escape(name)}"
+        found.append(SchemaProperty(here, name, depth, node, name in required))
+        found.extend(schema_properties(node, here, depth + 1))
+    return found
+
+
+def callback_choices(schema: Any) -> list[SchemaProperty]:
+    """Properties that can receive the callback URL: strings (or untyped) outside arrays."""
+    return [
+        prop
+        for prop in schema_properties(schema)
+        if "*" not in prop.pointer
+        and "$ref" not in prop.node
+        and prop.node.get("type", "string") == "string"
+    ]
+
+
+def property_parent(schema: dict[str, Any], pointer: str) -> dict[str, Any] | None:
+    """The object schema that holds the property at ``pointer`` (None if there is none)."""
+    node: Any = schema
+    tokens = [unescape(token) for token in pointer.split("/")[1:]]
+    for token in tokens[:-1]:
+        if isinstance(node, dict) and node.get("type") == "array":
+            node = node.get("items")
+        if token == "*":
+            continue
+        node = ((node or {}).get("properties") or {}).get(token) if isinstance(node, dict) else None
+    if isinstance(node, dict) and node.get("type") == "array":
+        node = node.get("items")
+    return node if isinstance(node, dict) else None
+
+
+def edit_property(
+    schema: dict[str, Any],
+    pointer: str,
+    *,
+    title: str,
+    description: str,
+    format: str,
+    required: bool,
+) -> None:
+    """Set a property's x-ms-summary, description, format and required flag, in place."""
+    parent = property_parent(schema, pointer)
+    name = unescape(pointer.rsplit("/", 1)[-1])
+    node = ((parent or {}).get("properties") or {}).get(name)
+    if parent is None or not isinstance(node, dict):
+        raise ValueError(f"{pointer} is not a property of this schema")
+    for key, value in (("x-ms-summary", title), ("description", description), ("format", format)):
+        if value:
+            node[key] = value
+        else:
+            node.pop(key, None)
+    names = [n for n in parent.get("required") or [] if n != name]
+    if required:
+        names.append(name)
+    if names:
+        parent["required"] = [n for n in parent.get("properties", {}) if n in names]
+    else:
+        parent.pop("required", None)
+
+
+def sync_path_parameters(parameters: list[dict[str, Any]], path: str) -> list[dict[str, Any]]:
+    """``parameters`` with one path parameter per ``{name}`` of ``path`` (kept ones unchanged)."""
+    wanted = path_parameters_from_template(path)
+    names = {p["name"] for p in wanted}
+    kept = {p["name"]: p for p in parameters if p.get("in") == "path" and p["name"] in names}
+    others = [p for p in parameters if p.get("in") != "path" or "ref" in p]
+    return [kept.get(p["name"], p) for p in wanted] + others
+
+
+def unique_operation_id(wanted: str, taken: set[str]) -> str:
+    candidate, number = wanted, 2
+    while candidate in taken:
+        candidate, number = f"{wanted}{number}", number + 1
+    return candidate
+
+
+def duplicate_trigger(design: dict[str, Any], index: int) -> None:
+    """Insert a copy of trigger ``index`` after it, with unique operation IDs, in place."""
+    taken = {t["operationId"] for t in design["triggers"]}
+    taken |= {(t.get("deleteAction") or {}).get("operationId") for t in design["triggers"]} - {None}
+    copied = copy.deepcopy(design["triggers"][index])
+    copied["operationId"] = unique_operation_id(copied["operationId"] or "Trigger", taken)
+    copied["summary"] = f"{copied['summary']} (copy)"
+    design["triggers"].insert(index + 1, copied)
+
+
+def move_trigger(design: dict[str, Any], index: int, offset: int) -> None:
+    triggers = design["triggers"]
+    target = index + offset
+    if 0 <= target < len(triggers):
+        triggers[index], triggers[target] = triggers[target], triggers[index]
+
+
+def set_retry_interval(trigger: dict[str, Any], seconds: int) -> None:
+    """Keep the Retry-After defaults (where the importer reads it back) in step."""
+    trigger["polling"]["retryInterval"] = seconds
+    for answer in (trigger.get("responses") or {}).values():
+        header = ((answer or {}).get("headers") or {}).get("Retry-After")
+        if isinstance(header, dict):
+            header["default"] = seconds
+
+
+def flatten(value: Any, pointer: str = "") -> dict[str, Any]:
+    """Pointer -> leaf value (empty dicts and lists count as leaves)."""
+    if isinstance(value, dict) and value:
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            out.update(flatten(item, f"{pointer}/{escape(str(key))}"))
+        return out
+    if isinstance(value, list) and value:
+        out = {}
+        for number, item in enumerate(value):
+            out.update(flatten(item, f"{pointer}/{number}"))
+        return out
+    return {pointer or "/": value}
+
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Change:
+    pointer: str
+    before: Any
+    after: Any
+
+    @property
+    def added(self) -> bool:
+        return self.before is _MISSING
+
+    @property
+    def removed(self) -> bool:
+        return self.after is _MISSING
+
+
+def design_changes(before: Any, after: Any, *, limit: int = 200) -> list[Change]:
+    """Leaf-by-leaf differences, in ``after``'s order then removed leaves; at most ``limit``."""
+    old, new = flatten(before), flatten(after)
+    changes = [
+        Change(pointer, old.get(pointer, _MISSING), value)
+        for pointer, value in new.items()
+        if old.get(pointer, _MISSING) != value
+    ]
+    changes += [
+        Change(pointer, value, _MISSING) for pointer, value in old.items() if pointer not in new
+    ]
+    return changes[:limit]
+
+
+def is_missing(value: Any) -> bool:
+    return value is _MISSING
+
+
+_GENERAL_KEYS = {
+    "summary",
+    "description",
+    "operationId",
+    "visibility",
+    "triggerHint",
+    "cardinality",
+    "kind",
+}
+
+
+def field_location(pointer: str | None) -> tuple[str, int | None, str]:
+    """Where the wizard edits a design field: (step, trigger index or None, element id)."""
+    tokens = (pointer or "").split("/")[1:]
+    if not tokens:
+        return "review", None, "swagger"
+    head = tokens[0]
+    if head in ("general", "security"):
+        name = tokens[1] if len(tokens) > 1 else ""
+        if name == "metadata" and len(tokens) > 2:
+            name = tokens[2]
+        elif head == "security" and len(tokens) > 2:
+            name = f"{name}_{tokens[2]}"  # /security/apiKey/name -> the apiKey_name field
+        return head, None, f"id_{name}" if name else head
+    if head != "triggers" or len(tokens) < 2 or not tokens[1].isdigit():
+        return "review", None, "swagger"
+    index, rest = int(tokens[1]), tokens[2:]
+    return "definition", index, _trigger_anchor(rest)
+
+
+def _trigger_anchor(rest: list[str]) -> str:
+    if not rest or rest[0] in _GENERAL_KEYS:
+        return f"id_general-{rest[0]}" if rest else "general"
+    if rest[:2] == ["request", "callbackPointer"]:
+        return "callback"
+    if rest[:2] == ["request", "parameters"] and len(rest) > 2 and rest[2].isdigit():
+        field = rest[3] if len(rest) > 3 else "summary"
+        return f"id_params-{rest[2]}-{field}"
+    section = {"request": "request", "responses": "request", "notification": "notification"}
+    return {"deleteAction": "delete", "polling": "polling"}.get(
+        rest[0], section.get(rest[0], "general")
+    )

@@ -1,0 +1,183 @@
+"""load_document / check_tree: JSON or YAML in, a dict of JSON values out, or a DocumentError
+that names the file, the line and column (or the pointer) and what to change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from connectors.domain.documents import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    DocumentError,
+    check_tree,
+    load_document,
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ('{"swagger": "2.0"}', {"swagger": "2.0"}),
+        ('  \n {"a": [1, 2.5, true, null]}', {"a": [1, 2.5, True, None]}),
+        (b'\xef\xbb\xbf{"a": 1}', {"a": 1}),
+        ('\ufeff{"a": 1}', {"a": 1}),
+        ('{"a": 1}'.encode("utf-16"), {"a": 1}),
+        ('{"text": "tab\there"}', {"text": "tab\there"}),
+        ("swagger: '2.0'\ninfo:\n  title: T\n", {"swagger": "2.0", "info": {"title": "T"}}),
+        (b"\xef\xbb\xbfa: 1\n", {"a": 1}),
+        ("# comment first\n{a: 1}\n", {"a": 1}),
+        # YAML 1.2 reading: on/yes/no stay text, dates stay text, numeric keys become text.
+        ("on: yes\nno: off\n", {"on": "yes", "no": "off"}),
+        ("version: 2024-01-01\n", {"version": "2024-01-01"}),
+        ("responses:\n  200: ok\n  true: t\n", {"responses": {"200": "ok", "true": "t"}}),
+        ("flag: true\nother: False\n", {"flag": True, "other": False}),
+        ("version: 1.0\n", {"version": 1.0}),
+        ("d: !!timestamp 2024-01-02\n", {"d": "2024-01-02"}),
+    ],
+)
+def test_reads_json_and_yaml(data: bytes | str, expected: dict[str, Any]) -> None:
+    assert load_document(data) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "column", "words"),
+    [
+        ('{\n  "a": 1,\n}', 2, 9, "trailing comma is not allowed in JSON"),
+        ('{"a": [1, 2, ]}', 1, 12, "trailing comma"),
+        ('{\n  "a": 1 // note\n}', 2, 10, "comments are not allowed"),
+        ("{'a': 1}", 1, 2, "double quotes"),
+        ('{"a": 1\n "b": 2}', 2, 2, "expecting ','"),
+        ('{"a": 1} {"b": 2}', 1, 10, "after the end of the JSON document"),
+        ('{"a": NaN}', 1, 7, "NaN is not a JSON value"),
+        ('{"a": -Infinity}', 1, 7, "-Infinity is not a JSON value"),
+        ('{"a": "unterminated}', 1, 7, "unterminated string"),
+        ("a: 1\nb: [1, 2\n", 3, 1, "not valid YAML"),
+        ("a: 1\n  b: 2\n", 2, 4, "not valid YAML"),
+        ("x: &anchor [1]\ny: *anchor\n", 2, 4, "aliases (*anchor) are not supported"),
+        ("a: 1\n---\nb: 2\n", 2, 1, "not valid YAML"),
+        ("k: !!python/object:os.system x\n", 1, 4, "could not determine a constructor"),
+        (b'{"a":\n  "caf\xe9"}', 2, 7, "byte 0xE9 is not UTF-8"),
+    ],
+)
+def test_syntax_errors_name_line_and_column(
+    data: bytes | str, line: int, column: int, words: str
+) -> None:
+    with pytest.raises(DocumentError) as caught:
+        load_document(data, name="apiDefinition.swagger.json")
+    error = caught.value
+    assert (error.line, error.column) == (line, column)
+    assert words in error.reason
+    assert str(error).startswith(f"apiDefinition.swagger.json line {line}, column {column}: ")
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ("", "the file is empty"),
+        (" \n\t", "the file is empty"),
+        ("[1, 2]", "the top level must be an object {...}, found a list"),
+        ("- 1\n- 2\n", "found a list"),
+        ("just text\n", "found a string"),
+        ("~\n", "found nothing"),
+        ("42\n", "found a number"),
+    ],
+)
+def test_top_level_must_be_an_object(data: str, words: str) -> None:
+    with pytest.raises(DocumentError, match=words):
+        load_document(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "pointer", "words"),
+    [
+        ("x: .nan\n", "/x", "not a JSON number"),
+        ("a:\n  b: .inf\n", "/a/b", "not a JSON number"),
+        ("k: !!binary aGVsbG8=\n", "/k", "bytes value is not JSON"),
+        ("s: !!set {a, b}\n", "/s", "set value is not JSON"),
+    ],
+)
+def test_yaml_values_that_are_not_json_name_their_pointer(
+    data: str, pointer: str, words: str
+) -> None:
+    with pytest.raises(DocumentError, match=words) as caught:
+        load_document(data)
+    assert caught.value.pointer == pointer
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"a":' * 100_000 + "1" + "}" * 100_000,
+        "a:\n" + "".join("  " * i + "b:\n" for i in range(1, 200)),
+        "a: " + "[" * 50_000 + "]" * 50_000 + "\n",
+    ],
+    ids=["json-arrays", "json-objects", "yaml-blocks", "yaml-flow"],
+)
+def test_deep_nesting_is_refused_without_recursion(data: str) -> None:
+    with pytest.raises(DocumentError, match=f"deeper than {MAX_DEPTH} levels") as caught:
+        load_document(data)
+    assert caught.value.line is not None
+
+
+def test_nesting_at_the_limit_is_fine() -> None:
+    text = '{"a":' * (MAX_DEPTH - 1) + "{}" + "}" * (MAX_DEPTH - 1)
+    assert isinstance(load_document(text), dict)
+
+
+@pytest.mark.parametrize("as_bytes", [True, False])
+def test_size_limit(as_bytes: bool) -> None:
+    text = '{"a": "' + "x" * MAX_BYTES + '"}'
+    with pytest.raises(DocumentError, match="the limit is 5 MB"):
+        load_document(text.encode() if as_bytes else text, name="big.json")
+
+
+def test_broken_utf16_is_a_document_error() -> None:
+    with pytest.raises(DocumentError, match="is not UTF-16 text"):
+        load_document(b"\xff\xfe{\x00\x00\xd8")
+
+
+def test_error_without_position_names_the_file() -> None:
+    with pytest.raises(DocumentError) as caught:
+        load_document("", name="apiProperties.json")
+    assert str(caught.value) == "apiProperties.json: the file is empty"
+    assert (caught.value.line, caught.value.column, caught.value.pointer) == (None, None, None)
+
+
+def _shared_tree(levels: int) -> list[Any]:
+    node: list[Any] = [0]
+    for _ in range(levels):
+        node = [node, node]  # one object, referenced twice: 2**levels paths
+    return node
+
+
+def _cycle() -> dict[str, Any]:
+    loop: dict[str, Any] = {}
+    loop["self"] = loop
+    return loop
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ({"a": float("nan")}, "not a JSON number"),
+        ({"a": {1, 2}}, "set value is not JSON"),
+        ({"a": object()}, "object value is not JSON"),
+        ({(1, 2): "tuple key"}, "is not text"),
+        (_cycle(), "deeper than"),
+        ({"a": _shared_tree(24)}, "too large"),
+    ],
+    ids=["nan", "set", "object", "tuple-key", "cycle", "shared-subtrees"],
+)
+def test_check_tree_refuses_what_is_not_json(value: Any, words: str) -> None:
+    with pytest.raises(DocumentError, match=words):
+        check_tree(value, name="design")
+
+
+def test_check_tree_copies_and_normalises() -> None:
+    original: dict[Any, Any] = {"a": (1, 2), 200: {"b": None}, False: 1.5}
+    copy = check_tree(original)
+    assert copy == {"a": [1, 2], "200": {"b": None}, "false": 1.5}
+    assert copy["200"] is not original[200]
