@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint install clean
+.PHONY: run test bench lint install chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,19 @@ run: install
 	  $(BIN)/celery -A designer worker --loglevel=INFO --concurrency=2 & \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)'
 
-test: install
+# Browser tests drive Debian's chromium (never a downloaded browser): install it when missing
+# and this machine allows it, else say what to do.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium'." >&2; \
+	    exit 1; \
+	  fi; }
+
+test: install chromium
 	$(BIN)/python -m pytest
 
 bench: install
