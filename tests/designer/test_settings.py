@@ -56,11 +56,43 @@ def test_bad_boolean_names_the_variable(value: str) -> None:
     assert "DEBUG must be true or false" in result.stderr
 
 
-def test_embedded_defaults_when_nothing_is_set(settings) -> None:
-    if os.environ.get("DATABASE_URL") or os.environ.get("CELERY_BROKER_URL"):
-        pytest.skip("this run is configured for external services")
-    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-    assert settings.CELERY_BROKER_URL.startswith("sqla+sqlite:///")
+def test_database_and_broker_follow_the_environment(settings) -> None:
+    """Embedded defaults when nothing is set; PostgreSQL and Redis when CI says so."""
+    database_url = os.environ.get("DATABASE_URL", "")
+    expected_engine = (
+        "django.db.backends.postgresql"
+        if database_url.startswith("postgres")
+        else "django.db.backends.sqlite3"
+    )
+    assert settings.DATABASES["default"]["ENGINE"] == expected_engine
+    broker_url = os.environ.get("CELERY_BROKER_URL")
+    if broker_url:
+        assert settings.CELERY_BROKER_URL == broker_url
+    else:
+        assert settings.CELERY_BROKER_URL.startswith("sqla+sqlite:///")
+        assert settings.CELERY_BROKER_TRANSPORT_OPTIONS == {}
+
+
+def test_embedded_defaults_in_a_clean_environment(tmp_path: Path) -> None:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DESIGNER_VAR_DIR": str(tmp_path)}
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
+        "s.CELERY_BROKER_URL)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO_ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "designer.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    engine, name, broker = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert name == str(tmp_path / "designer.sqlite3")
+    assert broker == f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
 
 
 def test_celery_is_configured_for_safe_redelivery(settings) -> None:
