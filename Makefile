@@ -25,9 +25,7 @@ run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py create_demo
 	@echo "Trigger Designer on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
-	@bash -c 'trap "kill 0" EXIT; \
-	  $(BIN)/celery -A designer worker --loglevel=INFO --concurrency=2 & \
-	  $(BIN)/python manage.py runserver $(HOST):$(PORT)'
+	$(BIN)/python manage.py run_app $(HOST):$(PORT)
 
 # Browser tests drive Debian's chromium (never a downloaded browser): install it when missing
 # and this machine allows it, else say what to do.
