@@ -66,6 +66,15 @@ class ConnectorDraft(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A summary of the design, computed by every save so the draft list never lints.
+    trigger_count = models.PositiveIntegerField(default=0)
+    lint_errors = models.PositiveIntegerField(default=0)
+    lint_warnings = models.PositiveIntegerField(default=0)
+    # Soft delete: a trashed draft is out of every selector but the trash's.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-updated_at", "-pk"]

@@ -6,11 +6,33 @@ queryset, so it is a 404, not a 403 that would confirm it exists.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from .domain.changes import BreakingChange, DiffLine, breaking_changes, diff_lines
+from .domain.design import DesignError, migrate_design
+from .domain.swagger_export import dump_json, export_swagger
 from .models import ConnectorDraft, Membership, Revision, Team
+
+HISTORY_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    revision: Revision
+    # Breaking changes from the revision before this one (empty for the first).
+    breaking: list[BreakingChange]
+
+
+@dataclass(frozen=True)
+class RevisionComparison:
+    old: Revision
+    new: Revision
+    lines: list[DiffLine]
+    breaking: list[BreakingChange]
 
 
 def team_list(*, user: Any) -> QuerySet[Team]:
@@ -21,11 +43,41 @@ def membership_get(*, user: Any, team: Team) -> Membership | None:
     return Membership.objects.filter(user=user, team=team).first()
 
 
-def draft_list(*, user: Any, team: Team | None = None) -> QuerySet[ConnectorDraft]:
+def _team_drafts(*, user: Any, team: Team | None) -> QuerySet[ConnectorDraft]:
     drafts = ConnectorDraft.objects.filter(team__memberships__user=user)
     if team is not None:
         drafts = drafts.filter(team=team)
-    return drafts.select_related("team", "updated_by").order_by("-updated_at", "-pk")
+    return drafts
+
+
+def draft_list(
+    *,
+    user: Any,
+    team: Team | None = None,
+    query: str = "",
+    order: tuple[str, ...] = ("-updated_at", "-pk"),
+) -> QuerySet[ConnectorDraft]:
+    """The user's drafts (of ``team`` if given), newest change first; trashed ones left out."""
+    drafts = _team_drafts(user=user, team=team).filter(deleted_at__isnull=True)
+    if query.strip():
+        drafts = drafts.filter(title__icontains=query.strip())
+    return drafts.select_related("team", "updated_by").order_by(*order)
+
+
+def draft_trash_list(*, user: Any, team: Team) -> QuerySet[ConnectorDraft]:
+    """The team's trashed drafts, most recently trashed first."""
+    drafts = _team_drafts(user=user, team=team).filter(deleted_at__isnull=False)
+    return drafts.select_related("team", "deleted_by").order_by("-deleted_at", "-pk")
+
+
+def draft_trashed_get(*, user: Any, draft_id: int) -> ConnectorDraft:
+    """A trashed draft of one of the user's teams; ``ConnectorDraft.DoesNotExist`` otherwise."""
+    return (
+        _team_drafts(user=user, team=None)
+        .filter(deleted_at__isnull=False)
+        .select_related("team")
+        .get(pk=draft_id)
+    )
 
 
 def draft_get(*, user: Any, draft_id: int) -> ConnectorDraft:
@@ -35,3 +87,70 @@ def draft_get(*, user: Any, draft_id: int) -> ConnectorDraft:
 
 def revision_list(*, draft: ConnectorDraft) -> QuerySet[Revision]:
     return draft.revisions.select_related("author").order_by("-number")
+
+
+def revision_get(*, draft: ConnectorDraft, number: int) -> Revision:
+    """Revision ``number`` of a draft the caller already got through a scoped selector."""
+    return draft.revisions.select_related("author").get(number=number)
+
+
+def membership_list(*, team: Team) -> QuerySet[Membership]:
+    return team.memberships.select_related("user").order_by("user__username")
+
+
+def membership_get_by_id(*, team: Team, membership_id: int) -> Membership:
+    return team.memberships.select_related("user", "team").get(pk=membership_id)
+
+
+def user_find(*, identifier: str) -> Any:
+    """The active user whose username or email is ``identifier`` (case-insensitive), or None."""
+    users = get_user_model().objects.filter(is_active=True)
+    identifier = identifier.strip()
+    user = users.filter(username__iexact=identifier).first()
+    if user is None and "@" in identifier:
+        matches = list(users.filter(email__iexact=identifier)[:2])
+        user = matches[0] if len(matches) == 1 else None
+    return user
+
+
+def revision_swagger(*, revision: Revision) -> dict[str, Any]:
+    """The apiDefinition a revision exports to; {} for a design this app can no longer read."""
+    try:
+        return export_swagger(migrate_design(revision.design))
+    except DesignError:
+        return {}
+
+
+def revision_history(*, draft: ConnectorDraft, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
+    """The newest ``limit`` revisions, each with its breaking changes against the one before."""
+    # One revision more than shown, so the oldest shown one has something to compare with.
+    revisions = list(revision_list(draft=draft)[: limit + 1])
+    swaggers = [revision_swagger(revision=r) for r in revisions]
+    entries = []
+    for index, revision in enumerate(revisions[:limit]):
+        before = index + 1
+        breaking = (
+            breaking_changes(swaggers[before], swaggers[index]) if before < len(revisions) else []
+        )
+        entries.append(HistoryEntry(revision=revision, breaking=breaking))
+    return entries
+
+
+def revision_compare(*, draft: ConnectorDraft, old: int, new: int) -> RevisionComparison:
+    """The diff and breaking changes between two revisions; ``Revision.DoesNotExist`` if one
+    of them is not the draft's."""
+    old_revision = revision_get(draft=draft, number=old)
+    new_revision = revision_get(draft=draft, number=new)
+    old_swagger = revision_swagger(revision=old_revision)
+    new_swagger = revision_swagger(revision=new_revision)
+    return RevisionComparison(
+        old=old_revision,
+        new=new_revision,
+        lines=diff_lines(
+            dump_json(old_swagger),
+            dump_json(new_swagger),
+            old_name=f"revision {old}",
+            new_name=f"revision {new}",
+        ),
+        breaking=breaking_changes(old_swagger, new_swagger),
+    )

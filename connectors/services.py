@@ -11,13 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
 from .domain.design import Design, migrate_design, new_design, validate_design
+from .domain.lint import lint_swagger
+from .domain.properties_export import export_properties
+from .domain.swagger_export import export_swagger
 from .domain.swagger_import import import_connector
 from .models import ConnectorDraft, Membership, Revision, Team
 
@@ -42,8 +45,23 @@ class ImportedDraft:
     notes: list[str]
 
 
-def _actor(user: AbstractBaseUser | None) -> Any:
+class LastOwnerError(Exception):
+    """The change would leave a team without an owner."""
+
+
+def _actor(user: AbstractBaseUser | AnonymousUser | None) -> Any:
     return user if user is not None and user.is_authenticated else None
+
+
+def draft_summary(*, design: Design) -> dict[str, int]:
+    """What the draft list shows, computed on save so that listing never exports or lints."""
+    swagger = export_swagger(design)
+    findings = lint_swagger(swagger, properties=export_properties(design), design=design)
+    return {
+        "trigger_count": len(design["triggers"]),
+        "lint_errors": sum(f.severity == "error" for f in findings),
+        "lint_warnings": sum(f.severity == "warning" for f in findings),
+    }
 
 
 def draft_design(*, draft: ConnectorDraft) -> Design:
@@ -55,7 +73,7 @@ def draft_design(*, draft: ConnectorDraft) -> Design:
 def draft_create(
     *,
     team: Team,
-    user: AbstractBaseUser | None,
+    user: AbstractBaseUser | AnonymousUser | None,
     title: str,
     design: Design | None = None,
     message: str = "Created",
@@ -68,6 +86,7 @@ def draft_create(
         version=1,
         created_by=_actor(user),
         updated_by=_actor(user),
+        **draft_summary(design=design),
     )
     Revision.objects.create(
         draft=draft, number=1, design=design, author=_actor(user), message=message
@@ -79,7 +98,7 @@ def draft_create(
 def draft_save(
     *,
     draft: ConnectorDraft,
-    user: AbstractBaseUser | None,
+    user: AbstractBaseUser | AnonymousUser | None,
     design: Design,
     based_on_version: int,
     message: str = "",
@@ -97,6 +116,7 @@ def draft_save(
         version=F("version") + 1,
         updated_by=_actor(user),
         updated_at=timezone.now(),
+        **draft_summary(design=design),
     )
     if not updated:
         current = ConnectorDraft.objects.get(pk=draft.pk)
@@ -111,7 +131,7 @@ def draft_save(
 def draft_import(
     *,
     team: Team,
-    user: AbstractBaseUser | None,
+    user: AbstractBaseUser | AnonymousUser | None,
     swagger: bytes | str,
     properties: bytes | str | None = None,
     title: str | None = None,
@@ -136,18 +156,85 @@ def draft_import(
 
 
 @transaction.atomic
-def team_create(*, name: str, owner: AbstractBaseUser | None, slug: str | None = None) -> Team:
-    team = Team.objects.create(name=name, slug=slug or slugify(name))
-    if owner is not None:
-        Membership.objects.create(team=team, user=owner, role=Membership.Role.OWNER)
+def draft_duplicate(
+    *, draft: ConnectorDraft, user: AbstractBaseUser | AnonymousUser | None
+) -> ConnectorDraft:
+    """A new draft of the same team with the current design and a "(copy)" title."""
+    design = draft_design(draft=draft)
+    title = f"{draft.title} (copy)"[:200]
+    design["general"]["title"] = title
+    return draft_create(
+        team=draft.team,
+        user=user,
+        title=title,
+        design=design,
+        message=f"Duplicated from {draft.title}"[:300],
+    )
+
+
+@transaction.atomic
+def draft_trash(
+    *, draft: ConnectorDraft, user: AbstractBaseUser | AnonymousUser | None
+) -> ConnectorDraft:
+    """Move the draft to its team's trash (soft delete: it can be restored)."""
+    draft.deleted_at = timezone.now()
+    draft.deleted_by = _actor(user)
+    draft.save(update_fields=["deleted_at", "deleted_by"])
+    return draft
+
+
+@transaction.atomic
+def draft_untrash(*, draft: ConnectorDraft) -> ConnectorDraft:
+    """Bring a trashed draft back into the team's list."""
+    draft.deleted_at = None
+    draft.deleted_by = None
+    draft.save(update_fields=["deleted_at", "deleted_by"])
+    return draft
+
+
+def revision_restore(
+    *,
+    draft: ConnectorDraft,
+    revision: Revision,
+    user: AbstractBaseUser | AnonymousUser | None,
+    based_on_version: int | None = None,
+) -> ConnectorDraft:
+    """Save an old revision's design as the newest one (history is never rewritten).
+
+    Based on the version the user saw (default: the draft's current one), so a save that
+    landed in between is a ``DraftConflict``, not a silent overwrite.
+    """
+    return draft_save(
+        draft=draft,
+        user=user,
+        design=revision.design,
+        based_on_version=draft.version if based_on_version is None else based_on_version,
+        message=f"Restored revision {revision.number}",
+    )
+
+
+@transaction.atomic
+def team_create(
+    *, name: str, owner: AbstractBaseUser | AnonymousUser | None, slug: str | None = None
+) -> Team:
+    team = Team.objects.create(name=name, slug=slug or _unique_slug(name))
+    if _actor(owner) is not None:
+        Membership.objects.create(team=team, user=_actor(owner), role=Membership.Role.OWNER)
     return team
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:90] or "team"
+    slug, n = base, 1
+    while Team.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 def team_default() -> Team:
     """The team the command-line tools use when none is named; created on first use."""
-    team, _ = Team.objects.get_or_create(
-        slug=DEFAULT_TEAM_SLUG, defaults={"name": "Default team"}
-    )
+    team, _ = Team.objects.get_or_create(slug=DEFAULT_TEAM_SLUG, defaults={"name": "Default team"})
     return team
 
 
@@ -157,3 +244,39 @@ def membership_set(*, team: Team, user: AbstractBaseUser, role: str) -> Membersh
         team=team, user=user, defaults={"role": role}
     )
     return membership
+
+
+@transaction.atomic
+def team_member_add(*, team: Team, user: Any, role: str) -> Membership:
+    """Add an existing user; ``ValueError`` if already a member (roles change elsewhere)."""
+    if Membership.objects.filter(team=team, user=user).exists():
+        raise ValueError(f"{user.get_username()} is already a member of {team.name}.")
+    return Membership.objects.create(team=team, user=user, role=role)
+
+
+def _other_owners(membership: Membership) -> bool:
+    return (
+        Membership.objects.select_for_update()
+        .filter(team_id=membership.team_id, role=Membership.Role.OWNER)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def team_member_role_change(*, membership: Membership, role: str) -> Membership:
+    """Change a member's role; the last owner cannot be demoted (``LastOwnerError``)."""
+    demoting = membership.role == Membership.Role.OWNER and role != Membership.Role.OWNER
+    if demoting and not _other_owners(membership):
+        raise LastOwnerError(f"{membership.team.name} needs at least one owner.")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def team_member_remove(*, membership: Membership) -> None:
+    """Remove a member; the last owner cannot be removed (``LastOwnerError``)."""
+    if membership.role == Membership.Role.OWNER and not _other_owners(membership):
+        raise LastOwnerError(f"{membership.team.name} needs at least one owner.")
+    membership.delete()

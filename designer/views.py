@@ -5,17 +5,15 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
-
-from connectors import selectors
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    drafts = selectors.draft_list(user=request.user)
-    return render(request, "home.html", {"drafts": drafts})
+    """The current team's draft list is the start page."""
+    return redirect("connectors:draft_list")
 
 
 @require_GET

@@ -8,10 +8,13 @@ set it), and a trigger whose path or method changed (flows call the old one).
 Input: two Swagger 2.0 documents as plain dicts (the output of ``export_swagger``), old first.
 Output: a list of ``BreakingChange`` (kind, operationId, message), in a stable order. Anything
 of an unexpected shape is skipped, never raised on: this is a report, not a validator.
+``diff_lines`` gives the unified diff of two texts (the ``dump_json`` of two swaggers) as
+typed lines, for display.
 """
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +31,30 @@ class BreakingChange:
     kind: str
     operation_id: str
     message: str
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str  # "added", "removed", "hunk", "header" or "context"
+    text: str
+
+
+def diff_lines(
+    old: str, new: str, *, old_name: str = "old", new_name: str = "new", context: int = 3
+) -> list[DiffLine]:
+    """The unified diff of ``old`` and ``new``; empty when they are the same."""
+    lines = difflib.unified_diff(
+        old.splitlines(), new.splitlines(), old_name, new_name, n=context, lineterm=""
+    )
+    return [DiffLine(_line_kind(index, line), line) for index, line in enumerate(lines)]
+
+
+def _line_kind(index: int, line: str) -> str:
+    if index < 2:  # the "--- old" / "+++ new" file header
+        return "header"
+    if line.startswith("@@"):
+        return "hunk"
+    return {"+": "added", "-": "removed"}.get(line[:1], "context")
 
 
 @dataclass(frozen=True)
@@ -109,12 +136,12 @@ def _triggers(doc: Any) -> list[_Trigger]:
     for path, item in paths.items():
         if not isinstance(item, dict):
             continue
-        shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
+        shared: list[Any] = item["parameters"] if isinstance(item.get("parameters"), list) else []
         for method in _METHODS:
             op = item.get(method)
             if not isinstance(op, dict) or "x-ms-trigger" not in op:
                 continue
-            own = op.get("parameters") if isinstance(op.get("parameters"), list) else []
+            own: list[Any] = op["parameters"] if isinstance(op.get("parameters"), list) else []
             operation_id = op.get("operationId")
             found.append(
                 _Trigger(

@@ -26,7 +26,7 @@ def test_home_lists_only_my_teams_drafts(client: Client) -> None:
     make_draft(make_team(owner=alice), alice, "Alice <script>")
     make_draft(make_team(owner=mallory), mallory, "Mallory's secret")
     client.force_login(alice)
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("home"), follow=True).content.decode()
     assert "Alice &lt;script&gt;" in body
     assert "Mallory" not in body
 

@@ -75,7 +75,9 @@ def test_export_writes_both_files(corpus_dir: Path, tmp_path: Path, fmt: str) ->
     written = sorted(Path(line).name for line in out.split())
     assert written == [f"apiDefinition.swagger.{fmt}", f"apiProperties.{fmt}"]
     swagger = load_document((tmp_path / f"apiDefinition.swagger.{fmt}").read_bytes())
-    original = load_document((corpus_dir / "WooCommerce" / "apiDefinition.swagger.json").read_bytes())
+    original = load_document(
+        (corpus_dir / "WooCommerce" / "apiDefinition.swagger.json").read_bytes()
+    )
     assert swagger["paths"].keys() == original["paths"].keys()
 
 
@@ -84,7 +86,12 @@ def test_export_zip_is_a_paconn_package(corpus_dir: Path, tmp_path: Path) -> Non
     out, _ = run("export_connector", str(draft.pk), "--out", str(tmp_path), "--format", "zip")
     with zipfile.ZipFile(out.strip()) as package:
         names = set(package.namelist())
-    assert {"apiDefinition.swagger.json", "apiProperties.json", "settings.json", "readme.md"} <= names
+    assert {
+        "apiDefinition.swagger.json",
+        "apiProperties.json",
+        "settings.json",
+        "readme.md",
+    } <= names
 
 
 def test_export_unknown_draft(tmp_path: Path) -> None:
@@ -133,12 +140,17 @@ def test_commands_work_on_a_fresh_embedded_database(corpus_dir: Path, tmp_path: 
     folder = corpus_dir / "ModuleQ"
     imported = subprocess.run(
         [*manage, "import_connector", str(folder / "apiDefinition.swagger.json")],
-        env=env, check=True, capture_output=True, text=True,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     draft_id = imported.stdout.strip()
     assert draft_id.isdigit()
     subprocess.run(
         [*manage, "export_connector", draft_id, "--out", str(tmp_path / "out")],
-        env=env, check=True, capture_output=True,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     assert (tmp_path / "out" / "apiDefinition.swagger.json").is_file()

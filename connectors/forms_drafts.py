@@ -1,0 +1,103 @@
+"""Forms of the draft list, the import dialog, the history page and team management."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .models import Membership
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+SORTS = {
+    "-updated": ("-updated_at", "-pk"),
+    "updated": ("updated_at", "pk"),
+    "title": ("title", "pk"),
+}
+
+
+class DraftSearchForm(forms.Form):
+    q = forms.CharField(label="Search by title", required=False, max_length=200)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("-updated", "Last change, newest first"),
+            ("updated", "Last change, oldest first"),
+            ("title", "Title"),
+        ],
+    )
+
+    def ordering(self) -> tuple[str, ...]:
+        sort = self.cleaned_data.get("sort") if self.is_valid() else None
+        return SORTS.get(sort or "-updated", SORTS["-updated"])
+
+
+class DraftCreateForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+
+    def clean_title(self) -> str:
+        title: str = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Give the connector a title.")
+        return title
+
+
+def _read_upload(upload: Any, label: str) -> bytes:
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(f"{label} is larger than 5 MB.")
+    data: bytes = upload.read()
+    return data
+
+
+class DraftImportForm(forms.Form):
+    swagger = forms.FileField(
+        label="apiDefinition.swagger.json (JSON or YAML)",
+        help_text="The Swagger 2.0 file of the connector.",
+    )
+    properties = forms.FileField(
+        label="apiProperties.json (optional)",
+        required=False,
+        help_text="Connection parameters, icon colour and policies.",
+    )
+    title = forms.CharField(
+        label="Title (optional)",
+        required=False,
+        max_length=200,
+        help_text="Leave empty to keep the title in the file.",
+    )
+
+    def clean_swagger(self) -> bytes:
+        return _read_upload(self.cleaned_data["swagger"], "The swagger file")
+
+    def clean_properties(self) -> bytes | None:
+        upload = self.cleaned_data.get("properties")
+        return _read_upload(upload, "The apiProperties file") if upload else None
+
+
+class RevisionCompareForm(forms.Form):
+    old = forms.IntegerField(label="From revision", min_value=1)
+    new = forms.IntegerField(label="To revision", min_value=1)
+
+
+class TeamCreateForm(forms.Form):
+    name = forms.CharField(label="Team name", max_length=100)
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Give the team a name.")
+        return name
+
+
+class TeamSwitchForm(forms.Form):
+    team = forms.IntegerField(label="Team", min_value=1)
+
+
+class MemberAddForm(forms.Form):
+    identifier = forms.CharField(label="Username or email", max_length=254)
+    role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)

@@ -1,0 +1,11 @@
+"""URLs of the connectors app; each area's views module lists its own patterns."""
+
+from django.urls import include, path
+
+app_name = "connectors"
+
+urlpatterns = [
+    path("", include("connectors.views.drafts")),
+    path("", include("connectors.views.teams")),
+    path("", include("connectors.views.wizard")),
+]

@@ -1,0 +1,1 @@
+"""The connectors app's views, one module per area: drafts, teams, wizard (and later reports)."""

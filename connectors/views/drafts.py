@@ -1,0 +1,250 @@
+"""The team's drafts: list and search, create, import, duplicate, trash, history and diff.
+
+Every view gets its draft through ``draft_access`` (another team's draft is a 404, a too-low
+role a 403) or the current team through ``current_team``; writes go through one service each.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.views.decorators.http import require_http_methods
+from django_htmx.middleware import HtmxDetails
+
+from connectors import selectors, services
+from connectors.domain.design import DesignError
+from connectors.domain.documents import DocumentError
+from connectors.domain.swagger_export import dump_json
+from connectors.domain.swagger_import import PROPERTIES_NAME, SwaggerImportError
+from connectors.forms_drafts import (
+    DraftCreateForm,
+    DraftImportForm,
+    DraftSearchForm,
+    RevisionCompareForm,
+)
+from connectors.models import ConnectorDraft, Membership, Revision
+
+from .access import current_team, draft_access, require_role
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _team_membership(request: HttpRequest, role: str = "viewer") -> Membership:
+    """The user's membership in the current team, checked against ``role``."""
+    team = current_team(request)
+    membership = selectors.membership_get(user=request.user, team=team) if team else None
+    if membership is None:
+        raise Http404("You are not in a team yet.")
+    require_role(membership, role)
+    return membership
+
+
+def draft_edit_url(draft: ConnectorDraft) -> str:
+    """The wizard when it is wired, else the draft's history page."""
+    try:
+        return reverse("connectors:wizard", args=[draft.pk])
+    except NoReverseMatch:
+        return reverse("connectors:draft_history", args=[draft.pk])
+
+
+@require_http_methods(["GET"])
+@login_required
+def draft_list(request: HtmxHttpRequest) -> HttpResponse:
+    team = current_team(request)
+    membership = selectors.membership_get(user=request.user, team=team) if team else None
+    form = DraftSearchForm(request.GET)
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    drafts = (
+        selectors.draft_list(user=request.user, team=team, query=query, order=form.ordering())
+        if team
+        else ConnectorDraft.objects.none()
+    )
+    template = "connectors/drafts/list.html" + ("#rows" if request.htmx else "")
+    context = {"team": team, "membership": membership, "form": form, "drafts": drafts}
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def draft_create(request: HttpRequest) -> HttpResponse:
+    membership = _team_membership(request, "editor")
+    form = DraftCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        draft = services.draft_create(
+            team=membership.team, user=request.user, title=form.cleaned_data["title"]
+        )
+        return redirect(draft_edit_url(draft))
+    status = 400 if form.errors else 200
+    context = {"form": form, "team": membership.team}
+    return render(request, "connectors/drafts/create.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def draft_import(request: HttpRequest) -> HttpResponse:
+    membership = _team_membership(request, "editor")
+    form = DraftImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            imported = services.draft_import(
+                team=membership.team,
+                user=request.user,
+                swagger=form.cleaned_data["swagger"],
+                properties=form.cleaned_data["properties"],
+                title=form.cleaned_data["title"] or None,
+            )
+        except (SwaggerImportError, DocumentError) as exc:
+            field = "properties" if getattr(exc, "name", None) == PROPERTIES_NAME else "swagger"
+            form.add_error(field, str(exc))
+        except DesignError as exc:
+            form.add_error("swagger", f"The imported design is not valid: {exc}")
+        else:
+            for note in imported.notes:
+                messages.info(request, note)
+            messages.success(request, f"Imported {imported.draft.title}.")
+            return redirect(draft_edit_url(imported.draft))
+    status = 400 if form.errors else 200
+    context = {"form": form, "team": membership.team}
+    return render(request, "connectors/drafts/import.html", context, status=status)
+
+
+@require_http_methods(["POST"])
+@login_required
+def draft_duplicate(request: HttpRequest, draft_id: int) -> HttpResponse:
+    access = draft_access(request, draft_id, role="editor")
+    copy = services.draft_duplicate(draft=access.draft, user=request.user)
+    messages.success(request, f"Created {copy.title}.")
+    return redirect("connectors:draft_list")
+
+
+@require_http_methods(["POST"])
+@login_required
+def draft_delete(request: HttpRequest, draft_id: int) -> HttpResponse:
+    access = draft_access(request, draft_id, role="owner")
+    services.draft_trash(draft=access.draft, user=request.user)
+    messages.success(request, f"Moved {access.draft.title} to the trash.")
+    return redirect("connectors:draft_list")
+
+
+@require_http_methods(["GET"])
+@login_required
+def draft_trash(request: HttpRequest) -> HttpResponse:
+    membership = _team_membership(request)
+    drafts = selectors.draft_trash_list(user=request.user, team=membership.team)
+    context = {"team": membership.team, "membership": membership, "drafts": drafts}
+    return render(request, "connectors/drafts/trash.html", context)
+
+
+@require_http_methods(["POST"])
+@login_required
+def draft_restore(request: HttpRequest, draft_id: int) -> HttpResponse:
+    try:
+        draft = selectors.draft_trashed_get(user=request.user, draft_id=draft_id)
+    except ConnectorDraft.DoesNotExist as exc:
+        raise Http404("No such draft in the trash.") from exc
+    membership = selectors.membership_get(user=request.user, team=draft.team)
+    assert membership is not None  # draft_trashed_get is scoped by membership
+    require_role(membership, "owner")
+    services.draft_untrash(draft=draft)
+    messages.success(request, f"Restored {draft.title}.")
+    return redirect("connectors:draft_list")
+
+
+@require_http_methods(["GET"])
+@login_required
+def draft_history(request: HttpRequest, draft_id: int) -> HttpResponse:
+    access = draft_access(request, draft_id)
+    entries = selectors.revision_history(draft=access.draft)
+    context = {
+        "access": access,
+        "draft": access.draft,
+        "entries": entries,
+        "compare": RevisionCompareForm(
+            initial={"old": max(access.draft.version - 1, 1), "new": access.draft.version}
+        ),
+        "edit_url": draft_edit_url(access.draft),
+    }
+    return render(request, "connectors/drafts/history.html", context)
+
+
+@require_http_methods(["GET"])
+@login_required
+def revision_diff(request: HtmxHttpRequest, draft_id: int) -> HttpResponse:
+    access = draft_access(request, draft_id)
+    form = RevisionCompareForm(request.GET)
+    if not form.is_valid():
+        context = {"draft": access.draft, "compare": form}
+        return render(request, "connectors/drafts/diff.html", context, status=400)
+    try:
+        comparison = selectors.revision_compare(
+            draft=access.draft, old=form.cleaned_data["old"], new=form.cleaned_data["new"]
+        )
+    except Revision.DoesNotExist as exc:
+        raise Http404("No such revision.") from exc
+    template = "connectors/drafts/diff.html" + ("#diff" if request.htmx else "")
+    context = {"draft": access.draft, "compare": form, "comparison": comparison}
+    return render(request, template, context)
+
+
+@require_http_methods(["POST"])
+@login_required
+def revision_restore(request: HttpRequest, draft_id: int, number: int) -> HttpResponse:
+    access = draft_access(request, draft_id, role="editor")
+    try:
+        revision = selectors.revision_get(draft=access.draft, number=number)
+        based_on = int(request.POST.get("based_on_version", access.draft.version))
+    except (Revision.DoesNotExist, ValueError) as exc:
+        raise Http404("No such revision.") from exc
+    try:
+        services.revision_restore(
+            draft=access.draft, revision=revision, user=request.user, based_on_version=based_on
+        )
+    except services.DraftConflict as conflict:
+        return render(
+            request, "connectors/drafts/conflict.html", {"conflict": conflict}, status=409
+        )
+    messages.success(request, f"Restored revision {number} as a new revision.")
+    return redirect("connectors:draft_history", draft_id=access.draft.pk)
+
+
+@require_http_methods(["GET"])
+@login_required
+def revision_download(request: HttpRequest, draft_id: int, number: int) -> HttpResponse:
+    access = draft_access(request, draft_id)
+    try:
+        revision = selectors.revision_get(draft=access.draft, number=number)
+    except Revision.DoesNotExist as exc:
+        raise Http404("No such revision.") from exc
+    text = dump_json(selectors.revision_swagger(revision=revision))
+    response = HttpResponse(text, content_type="application/json; charset=utf-8")
+    filename = f"apiDefinition.r{number}.swagger.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+urlpatterns = [
+    path("drafts/", draft_list, name="draft_list"),
+    path("drafts/new/", draft_create, name="draft_create"),
+    path("drafts/import/", draft_import, name="draft_import"),
+    path("drafts/trash/", draft_trash, name="draft_trash"),
+    path("drafts/trash/<int:draft_id>/restore/", draft_restore, name="draft_restore"),
+    path("drafts/<int:draft_id>/duplicate/", draft_duplicate, name="draft_duplicate"),
+    path("drafts/<int:draft_id>/delete/", draft_delete, name="draft_delete"),
+    path("drafts/<int:draft_id>/history/", draft_history, name="draft_history"),
+    path("drafts/<int:draft_id>/history/diff/", revision_diff, name="revision_diff"),
+    path(
+        "drafts/<int:draft_id>/history/<int:number>/restore/",
+        revision_restore,
+        name="revision_restore",
+    ),
+    path(
+        "drafts/<int:draft_id>/history/<int:number>/apiDefinition.swagger.json",
+        revision_download,
+        name="revision_download",
+    ),
+]

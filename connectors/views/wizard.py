@@ -1,0 +1,5 @@
+"""wizard views."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
