@@ -9,36 +9,21 @@ Output: a ``Context`` whose cached properties the rules read (``operations``, ``
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from ..swagger_delete_matching import best_delete
 from .refs import Resolver, Scan, join, scan
 from .walker import CallbackSite, Operation, callback_sites, operations, text
 
-# Words that mark a path or operationId as part of a subscription API (trigger_facts.py).
-_HOOKISH = re.compile(
-    r"hook|subscri|notif|callback|unregister|listen|trigger|event|watch|automation|flow", re.I
-)
-_PARAM_SEGMENT = re.compile(r"^\{[^{}]+\}$")
-# Better DELETE matches rank higher: the design's own choice, then path shapes, then names.
-_MATCH_RANK = {
-    "design": 7,
-    "child": 6,
-    "same-path": 5,
-    "descendant": 4,
-    "sibling": 3,
-    "hook-named": 2,
-    "internal-only": 1,
-}
 PROPERTIES_PREFIX = "apiProperties:"
 
 
 @dataclass(frozen=True)
 class DeleteMatch:
     operation: Operation
-    how: str  # a key of _MATCH_RANK
+    how: str  # "design", or a category of swagger_delete_matching.RANKS
 
 
 @dataclass(frozen=True)
@@ -48,31 +33,6 @@ class PollingPolicy:
     pointer: str
     operation_ids: tuple[str, ...]
     config: dict[str, Any]
-
-
-def _segments(path: str) -> list[str]:
-    parts = [s for s in path.split("?")[0].strip("/").split("/") if s]
-    return ["{}" if _PARAM_SEGMENT.match(s) else s.lower() for s in parts]
-
-
-def _common(a: list[str], b: list[str]) -> int:
-    """Length of the common leading segments of two paths."""
-    pairs = zip(a, b, strict=False)  # paths of different lengths compare up to the shorter
-    return next((i for i, (x, y) in enumerate(pairs) if x != y), min(len(a), len(b)))
-
-
-def _match_shape(reg: list[str], dele: list[str], internal: bool, hookish: bool) -> str | None:
-    common = _common(reg, dele)
-    if dele == reg:
-        return "same-path"
-    if common == len(reg):
-        return "child" if len(dele) == len(reg) + 1 and dele[-1] == "{}" else "descendant"
-    near = len(reg) > 0 and common >= len(reg) - 1 and len(dele) >= len(reg)
-    if near and (hookish or internal or dele[-1] == "{}"):
-        return "sibling"
-    if hookish:
-        return "hook-named"
-    return "internal-only" if internal else None
 
 
 class Context:
@@ -163,20 +123,11 @@ class Context:
         for candidate in self.deletes:
             if candidate.path == chosen:
                 return DeleteMatch(candidate, "design")
-        best: tuple[tuple[int, int, bool], DeleteMatch] | None = None
-        reg = _segments(op.path)
-        for candidate in self.deletes:
-            dele = _segments(candidate.path)
-            internal = candidate.visibility == "internal"
-            hookish = bool(_HOOKISH.search(candidate.path + " " + (candidate.operation_id or "")))
-            how = _match_shape(reg, dele, internal, hookish)
-            if how is None:
-                continue
-            # Rank, then longer common prefix, then internal; ties keep the smallest path.
-            key = (_MATCH_RANK[how], _common(reg, dele), internal)
-            if best is None or key > best[0]:
-                best = (key, DeleteMatch(candidate, how))
-        return best[1] if best else None
+        # The importer's ranking (child, same path, descendant, sibling, ...), so the linter and
+        # the importer always agree on which DELETE unregisters a trigger.
+        by_path = {candidate.path: candidate for candidate in self.deletes}
+        match = best_delete(op.path, ((c.path, c.node) for c in self.deletes))
+        return DeleteMatch(by_path[match.path], match.category) if match else None
 
     @cached_property
     def policies(self) -> list[PollingPolicy]:
