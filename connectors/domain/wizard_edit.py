@@ -13,6 +13,7 @@ given dict in place, as ``authoring``'s ``set_*`` functions do.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +65,17 @@ def callback_choices(schema: Any) -> list[SchemaProperty]:
         and "$ref" not in prop.node
         and prop.node.get("type", "string") == "string"
     ]
+
+
+_CALLBACK_NAME = re.compile(r"callback|notif|webhook|hook_?url|target_?url|^url$|endpoint", re.I)
+
+
+def guess_callback_pointer(schema: Any) -> str:
+    """The first string property (nested too) named like a callback URL, else /notificationUrl."""
+    for prop in callback_choices(schema):
+        if _CALLBACK_NAME.search(prop.name):
+            return prop.pointer
+    return "/notificationUrl"
 
 
 def property_parent(schema: dict[str, Any], pointer: str) -> dict[str, Any] | None:

@@ -1,5 +1,519 @@
-"""wizard views."""
+"""The wizard: General, Security, Definition (with one page per trigger), Test and Review.
+
+Every page is one URL that serves the full page and, for htmx, its ``#wizard`` partial. Every
+save is a plain form POST carrying the version it was based on: it redirects on success, shows
+the form again with its errors (400) on bad input, and shows the conflict page (409) when
+someone saved in between. The same POST with ``preview=1`` (sent by htmx while the user types)
+saves nothing and answers the validation panel for the design as edited.
+"""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+import copy
+import json
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from connectors import forms, services
+from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
+from connectors.domain.design import DesignError
+from connectors.domain.lint.engine import lint_swagger
+from connectors.domain.package import build_package
+from connectors.domain.properties_export import export_properties
+from connectors.domain.swagger_export import dump_json, dump_yaml, export_swagger
+from connectors.domain.wizard_edit import (
+    design_changes,
+    duplicate_trigger,
+    field_location,
+    is_missing,
+    move_trigger,
+    unique_operation_id,
+)
+from connectors.models import ConnectorDraft
+
+from .access import DraftAccess, draft_access
+
+STEPS = [
+    ("general", "General"),
+    ("security", "Security"),
+    ("definition", "Definition"),
+    ("test", "Test"),
+    ("review", "Review"),
+]
+STEP_FORMS: dict[str, type[forms.StepForm]] = {
+    "general": forms.GeneralForm,
+    "security": forms.SecurityForm,
+}
+DOWNLOADS = {
+    "apiDefinition.swagger.json": "application/json",
+    "apiDefinition.swagger.yaml": "application/yaml",
+    "apiProperties.json": "application/json",
+    "package.zip": "application/zip",
+}
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+# -- reads -------------------------------------------------------------------------------------
+
+
+def _findings(draft: ConnectorDraft, design: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Lint findings with their wizard links; the saved design's are cached per version."""
+    key = f"wizard-findings:{draft.pk}:{draft.version}"
+    if design is None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    current = design if design is not None else services.draft_design(draft=draft)
+    try:
+        found = lint_swagger(
+            export_swagger(current), properties=export_properties(current), design=current
+        )
+    except Exception as error:  # an export bug must not cost the user the page
+        return [{"severity": "error", "rule": "ExportFailed", "message": str(error), "fix": ""}]
+    rows = [
+        {**finding.as_dict(), "url": _field_url(draft.pk, finding.field)}
+        for finding in sorted(found, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
+    ]
+    if design is None:
+        cache.set(key, rows, 3600)
+    return rows
+
+
+def _field_url(draft_id: int, pointer: str | None) -> str:
+    step, index, anchor = field_location(pointer)
+    if index is not None:
+        url = reverse("connectors:wizard_trigger", args=[draft_id, index])
+    else:
+        url = reverse("connectors:wizard_step", args=[draft_id, step])
+    return f"{url}#{anchor}"
+
+
+def _context(
+    request: HttpRequest, access: DraftAccess, step: str, design: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
+    findings = extra.pop("findings", None)
+    if findings is None:
+        findings = _findings(access.draft)
+    return {
+        "draft": access.draft,
+        "design": design,
+        "can_edit": access.can_edit,
+        "steps": STEPS,
+        "step": step,
+        "findings": findings,
+        "counts": _counts(findings),
+        **extra,
+    }
+
+
+def _counts(findings: list[dict[str, Any]]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for finding in findings:
+        counts[finding["severity"]] = counts.get(finding["severity"], 0) + 1
+    return counts
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    name = f"connectors/wizard/{template}.html"
+    if request.htmx and not request.htmx.boosted:
+        name += "#wizard"
+    return render(request, name, context, status=status)
+
+
+def _step_context(
+    request: HttpRequest, access: DraftAccess, step: str, form: Any = None
+) -> dict[str, Any]:
+    design = services.draft_design(draft=access.draft)
+    form_class = STEP_FORMS.get(step, forms.StepForm)
+    if form is None:
+        form = form_class(initial=form_class.initial_for(design, access.draft.version))
+    extra: dict[str, Any] = {"form": form}
+    if step == "definition":
+        extra["action_form_version"] = access.draft.version
+    if step == "review":
+        fmt = "yaml" if request.GET.get("format") == "yaml" else "json"
+        swagger = export_swagger(design)
+        extra.update(
+            format=fmt,
+            preview=dump_yaml(swagger) if fmt == "yaml" else dump_json(swagger),
+            downloads=list(DOWNLOADS),
+        )
+    return _context(request, access, step, design, **extra)
+
+
+def _trigger(design: dict[str, Any], index: int) -> dict[str, Any]:
+    try:
+        return design["triggers"][index]
+    except IndexError:
+        raise Http404("No such trigger.") from None
+
+
+def _trigger_context(
+    request: HttpRequest, access: DraftAccess, index: int, bound: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    design = services.draft_design(draft=access.draft)
+    trigger = _trigger(design, index)
+    version, bound = access.draft.version, bound or {}
+    sections: dict[str, Any] = {}
+    for name, form_class in forms.TRIGGER_FORMS.items():
+        if name not in bound:
+            initial = form_class.initial_for(design, version, trigger=trigger)
+            bound[name] = form_class(initial=initial, trigger=trigger, design=design, prefix=name)
+        sections[name] = bound[name]
+    params = bound.get("params") or forms.ParameterFormSet(
+        initial=forms.parameter_initial(trigger), prefix="params"
+    )
+    return _context(
+        request,
+        access,
+        "definition",
+        design,
+        trigger=trigger,
+        index=index,
+        sections=sections,
+        params=params,
+        form=sections["general"],
+    )
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def wizard(request: HttpRequest, draft_id: int) -> HttpResponse:
+    draft_access(request, draft_id)
+    return redirect("connectors:wizard_step", draft_id=draft_id, step="general")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wizard_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
+    if step not in dict(STEPS):
+        raise Http404("No such step.")
+    if request.method == "GET":
+        access = draft_access(request, draft_id)
+        return _render(request, step, _step_context(request, access, step))
+    access = draft_access(request, draft_id, role="editor")
+    design = services.draft_design(draft=access.draft)
+    form = STEP_FORMS.get(step, forms.StepForm)(request.POST)
+
+    def invalid(errors: list[str]) -> HttpResponse:
+        for error in errors:
+            form.add_error(None, error)
+        return _render(request, step, _step_context(request, access, step, form), status=400)
+
+    url = step_url(draft_id, step)
+    return _save(request, access, design, form, form.apply, url, invalid, url)
+
+
+def step_url(draft_id: int, step: str) -> str:
+    return reverse("connectors:wizard_step", args=[draft_id, step])
+
+
+@login_required
+@require_GET
+def wizard_trigger(request: HttpRequest, draft_id: int, index: int) -> HttpResponse:
+    access = draft_access(request, draft_id)
+    return _render(request, "trigger", _trigger_context(request, access, index))
+
+
+@login_required
+@require_POST
+def wizard_trigger_section(
+    request: HttpRequest, draft_id: int, index: int, section: str
+) -> HttpResponse:
+    form_class = forms.TRIGGER_FORMS.get(section)
+    if form_class is None:
+        raise Http404("No such section.")
+    access = draft_access(request, draft_id, role="editor")
+    design = services.draft_design(draft=access.draft)
+    trigger = _trigger(design, index)
+    form = form_class(request.POST, trigger=trigger, design=design, prefix=section)
+    bound: dict[str, Any] = {section: form}
+    params = None
+    if section == "request":
+        params = forms.ParameterFormSet(request.POST, prefix="params")
+        bound["params"] = params
+
+    def apply(edited: dict[str, Any]) -> None:
+        target = edited["triggers"][index]
+        form.apply(edited)
+        if params is not None:
+            if not params.is_valid():
+                raise django_forms.ValidationError("Check the parameters below.")
+            forms.apply_parameters(params, target)
+        form.apply_trigger(target, edited)
+
+    def invalid(errors: list[str]) -> HttpResponse:
+        for error in errors:
+            form.add_error(None, error)
+        context = _trigger_context(request, access, index, bound)
+        return _render(request, "trigger", context, status=400)
+
+    url = reverse("connectors:wizard_trigger", args=[draft_id, index])
+    return _save(request, access, design, form, apply, f"{url}#{section}", invalid, url)
+
+
+@login_required
+@require_POST
+def wizard_trigger_action(request: HttpRequest, draft_id: int) -> HttpResponse:
+    access = draft_access(request, draft_id, role="editor")
+    design = services.draft_design(draft=access.draft)
+    form = forms.TriggerActionForm(request.POST, count=len(design["triggers"]))
+    landing: list[str] = [step_url(draft_id, "definition")]
+
+    def apply(edited: dict[str, Any]) -> None:
+        form.apply(edited)
+        action, index = form.cleaned_data["action"], form.cleaned_data["index"]
+        if action.startswith("add"):
+            edited["triggers"].append(_new_trigger(edited, action))
+            index = len(edited["triggers"]) - 1
+            landing[0] = reverse("connectors:wizard_trigger", args=[draft_id, index])
+        elif action == "duplicate":
+            duplicate_trigger(edited, index)
+        elif action == "delete":
+            del edited["triggers"][index]
+        else:
+            move_trigger(edited, index, -1 if action == "up" else 1)
+
+    def invalid(errors: list[str]) -> HttpResponse:
+        for error in errors:
+            form.add_error(None, error)
+        context = _step_context(request, access, "definition")
+        context["action_errors"] = form.errors
+        return _render(request, "definition", context, status=400)
+
+    return _save(request, access, design, form, apply, landing, invalid, landing[0])
+
+
+def _new_trigger(design: dict[str, Any], action: str) -> dict[str, Any]:
+    taken = {t["operationId"] for t in design["triggers"]}
+    taken |= {(t.get("deleteAction") or {}).get("operationId") for t in design["triggers"]}
+    if action == "add-webhook":
+        trigger = new_webhook_trigger(summary="When an event happens", path="/hooks")
+    else:
+        trigger = new_polling_trigger(
+            summary="When an item is created", path="/items", state_parameter="since"
+        )
+    # Several webhooks on one registration path share its DELETE action: export writes it once.
+    trigger["operationId"] = unique_operation_id(trigger["operationId"], taken)
+    return trigger
+
+
+# -- saving ------------------------------------------------------------------------------------
+
+
+def _save(
+    request: HttpRequest,
+    access: DraftAccess,
+    design: dict[str, Any],
+    form: Any,
+    apply: Any,
+    success_url: str | list[str],
+    invalid: Any,
+    page_url: str,
+) -> HttpResponse:
+    """Validate, apply to a copy, then preview (htmx) or save; 400, 409 or a redirect."""
+    preview = request.POST.get("preview") == "1"
+    if not form.is_valid():
+        if preview:
+            return _panel(request, access, None, _form_errors(form))
+        return invalid([])
+    edited = copy.deepcopy(design)
+    try:
+        apply(edited)
+    except (ValueError, django_forms.ValidationError) as error:
+        messages_ = getattr(error, "messages", None) or [str(error)]
+        return _panel(request, access, None, messages_) if preview else invalid(messages_)
+    if preview:
+        return _panel(request, access, edited, [])
+    based_on = form.cleaned_data["based_on_version"]
+    try:
+        services.draft_save(
+            draft=access.draft,
+            user=request.user,
+            design=edited,
+            based_on_version=based_on,
+            message=_message(request),
+        )
+    except services.DraftConflict as conflict:
+        return _conflict(request, access, conflict, edited, page_url)
+    except DesignError as error:
+        return invalid([f"{pointer or '/'}: {message}" for pointer, message in error.errors])
+    messages.success(request, "Saved.")
+    return redirect(success_url[0] if isinstance(success_url, list) else success_url)
+
+
+def _message(request: HttpRequest) -> str:
+    parts = [part for part in request.path.strip("/").split("/") if not part.isdigit()]
+    return "Wizard: " + " / ".join(parts[-2:])
+
+
+def _form_errors(form: Any) -> list[str]:
+    errors = []
+    for name, field_errors in form.errors.items():
+        label = form.fields[name].label or name if name in form.fields else ""
+        errors += [f"{label}: {error}" if label else error for error in field_errors]
+    return errors
+
+
+def _panel(
+    request: HttpRequest,
+    access: DraftAccess,
+    design: dict[str, Any] | None,
+    form_errors: list[str],
+) -> HttpResponse:
+    findings = _findings(access.draft, design) if design is not None else _findings(access.draft)
+    context = {
+        "draft": access.draft,
+        "findings": findings,
+        "counts": _counts(findings),
+        "form_errors": form_errors,
+        "unsaved": design is not None,
+    }
+    return render(request, "connectors/wizard/panel.html", context)
+
+
+def _conflict(
+    request: HttpRequest,
+    access: DraftAccess,
+    conflict: services.DraftConflict,
+    yours: dict[str, Any],
+    back: str,
+) -> HttpResponse:
+    current = conflict.current
+    base = access.draft.revisions.filter(number=conflict.based_on_version).first()
+    theirs = services.draft_design(draft=current)
+    next_url = back
+    overwrite = forms.OverwriteForm(
+        initial={"design": yours, "based_on_version": current.version, "next": next_url}
+    )
+    context = {
+        "draft": current,
+        "updated_by": current.updated_by,
+        "based_on_version": conflict.based_on_version,
+        "their_changes": _shown(design_changes(base.design if base else {}, theirs)),
+        "your_changes": _shown(design_changes(theirs, yours)),
+        "overwrite": overwrite,
+        "reload_url": next_url,
+    }
+    return render(request, "connectors/wizard/conflict.html", context, status=409)
+
+
+def _shown(changes: list[Any]) -> list[dict[str, str]]:
+    def show(value: Any) -> str:
+        if is_missing(value):
+            return "(none)"
+        text = value if isinstance(value, str) else json.dumps(value)
+        return text if len(text) <= 300 else text[:300] + "…"
+
+    return [
+        {"pointer": c.pointer, "before": show(c.before), "after": show(c.after)} for c in changes
+    ]
+
+
+@login_required
+@require_POST
+def wizard_overwrite(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """Save the design from the conflict page, now based on the version that won."""
+    access = draft_access(request, draft_id, role="editor")
+    form = forms.OverwriteForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("The overwrite form was damaged; reload the draft.", status=400)
+    target = form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = step_url(draft_id, "general")
+    try:
+        services.draft_save(
+            draft=access.draft,
+            user=request.user,
+            design=form.cleaned_data["design"],
+            based_on_version=form.cleaned_data["based_on_version"],
+            message="Wizard: overwrite after a conflict",
+        )
+    except services.DraftConflict as conflict:
+        return _conflict(request, access, conflict, form.cleaned_data["design"], target)
+    except DesignError as error:
+        text = "; ".join(f"{pointer or '/'}: {message}" for pointer, message in error.errors)
+        return HttpResponse(f"This design is not valid: {text}", status=400)
+    messages.success(request, "Saved over the other change (it stays in the history).")
+    return redirect(target)
+
+
+# -- the validation panel and downloads ---------------------------------------------------------
+
+
+@login_required
+@require_GET
+def wizard_validation(request: HttpRequest, draft_id: int) -> HttpResponse:
+    access = draft_access(request, draft_id)
+    if not request.htmx:  # the panel alone is no page: show it beside the Review step
+        return redirect("connectors:wizard_step", draft_id=draft_id, step="review")
+    return _panel(request, access, None, [])
+
+
+@login_required
+@require_GET
+def wizard_download(request: HttpRequest, draft_id: int, filename: str) -> HttpResponse:
+    if filename not in DOWNLOADS:
+        raise Http404("No such file.")
+    access = draft_access(request, draft_id)
+    design = services.draft_design(draft=access.draft)
+    content: str | bytes
+    if filename == "apiDefinition.swagger.json":
+        content = dump_json(export_swagger(design))
+    elif filename == "apiDefinition.swagger.yaml":
+        content = dump_yaml(export_swagger(design))
+    elif filename == "apiProperties.json":
+        content = dump_json(export_properties(design))
+    else:
+        content = build_package(design)
+    response = HttpResponse(content, content_type=DOWNLOADS[filename])
+    name = (
+        filename
+        if filename != "package.zip"
+        else f"{slugify(access.draft.title) or 'connector'}.zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+urlpatterns = [
+    path("drafts/<int:draft_id>/wizard/", wizard, name="wizard"),
+    path(
+        "drafts/<int:draft_id>/wizard/triggers/<int:index>/",
+        wizard_trigger,
+        name="wizard_trigger",
+    ),
+    path(
+        "drafts/<int:draft_id>/wizard/triggers/<int:index>/<slug:section>/",
+        wizard_trigger_section,
+        name="wizard_trigger_section",
+    ),
+    path(
+        "drafts/<int:draft_id>/wizard/triggers/",
+        wizard_trigger_action,
+        name="wizard_trigger_action",
+    ),
+    path("drafts/<int:draft_id>/wizard/overwrite/", wizard_overwrite, name="wizard_overwrite"),
+    path("drafts/<int:draft_id>/wizard/validation/", wizard_validation, name="wizard_validation"),
+    path(
+        "drafts/<int:draft_id>/download/<str:filename>",
+        wizard_download,
+        name="wizard_download",
+    ),
+    path("drafts/<int:draft_id>/wizard/<slug:step>/", wizard_step, name="wizard_step"),
+]

@@ -1,0 +1,648 @@
+"""One form per wizard step (and per section of a trigger): field and cross-field checks only.
+
+Every form carries the draft version it was based on (``based_on_version``) and knows how to
+read its initial values from a design (``initial_for``) and write its cleaned data into one
+(``apply``, in place). What the design means stays in ``connectors.domain``; these forms only
+translate between HTML fields and the design's keys.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from django import forms
+
+from connectors.domain.authoring import (
+    operation_id_from_summary,
+    path_parameters_from_template,
+    propose_delete_action,
+    set_callback,
+    set_item_samples,
+    set_notification_samples,
+)
+from connectors.domain.design import (
+    HTTP_METHODS,
+    IDENTITY_PROVIDERS,
+    PRIMITIVE_TYPES,
+    SCHEMES,
+    SECURITY_TYPES,
+    VISIBILITIES,
+)
+from connectors.domain.schema_inference import SchemaInferenceError, parse_samples
+from connectors.domain.wizard_edit import (
+    callback_choices,
+    edit_property,
+    guess_callback_pointer,
+    schema_properties,
+    set_retry_interval,
+    sync_path_parameters,
+)
+from connectors.domain.wizard_sample import SampleError, parse_sample_request
+
+Design = dict[str, Any]
+_HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
+_OPERATION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+_SAMPLE_SEPARATOR = re.compile(r"^\s*---\s*$", re.M)
+VISIBILITY_CHOICES = [(v, v) for v in VISIBILITIES]
+
+
+def _text(**kwargs: Any) -> forms.CharField:
+    return forms.CharField(required=False, **kwargs)
+
+
+def _area(rows: int = 3, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+
+
+class StepForm(forms.Form):
+    """What every step saves: the connector's title and the version the edit started from."""
+
+    title = forms.CharField(label="Connector title", max_length=200)
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    @classmethod
+    def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
+        return {"title": design["general"]["title"], "based_on_version": version}
+
+    def apply(self, design: Design) -> None:
+        design["general"]["title"] = self.cleaned_data["title"]
+
+
+class GeneralForm(StepForm):
+    description = _area(4)
+    version = forms.CharField(label="API version", max_length=50)
+    schemes = forms.MultipleChoiceField(
+        label="Scheme",
+        choices=[(s, s.upper()) for s in SCHEMES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    host = forms.CharField(
+        max_length=253, help_text="Only the host name (and port): no https://, no path."
+    )
+    basePath = forms.CharField(label="Base URL", max_length=200, initial="/")
+    iconBrandColor = forms.RegexField(
+        label="Icon background colour",
+        regex=r"^#[0-9a-fA-F]{6}$",
+        error_messages={"invalid": "Enter a colour as #rrggbb."},
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    publisher = _text(max_length=200)
+    stackOwner = _text(label="Stack owner", max_length=200)
+    website = forms.URLField(required=False, assume_scheme="https")
+    privacyPolicy = forms.URLField(label="Privacy policy", required=False, assume_scheme="https")
+    categories = _text(help_text="Separate categories with commas.", max_length=500)
+
+    @classmethod
+    def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
+        general = design["general"]
+        metadata = general.get("metadata") or {}
+        initial = super().initial_for(design, version)
+        for key in ("description", "version", "schemes", "host", "basePath", "iconBrandColor"):
+            initial[key] = general.get(key)
+        for key in ("publisher", "stackOwner"):
+            initial[key] = general.get(key) or ""
+        initial["website"] = metadata.get("website") or ""
+        initial["privacyPolicy"] = metadata.get("privacyPolicy") or ""
+        initial["categories"] = ", ".join(metadata.get("categories") or [])
+        return initial
+
+    def clean_host(self) -> str:
+        host = self.cleaned_data["host"].strip()
+        if "://" in host:
+            raise forms.ValidationError("Leave out the scheme (https://): choose it under Scheme.")
+        if "/" in host:
+            raise forms.ValidationError("Leave out the path: put it in the base URL.")
+        if not _HOST.match(host):
+            raise forms.ValidationError("Enter a host name such as api.example.com.")
+        return host
+
+    def clean_basePath(self) -> str:
+        base = self.cleaned_data["basePath"].strip()
+        if not base.startswith("/"):
+            raise forms.ValidationError("The base URL starts with '/' (use '/' for none).")
+        return base
+
+    def apply(self, design: Design) -> None:
+        super().apply(design)
+        data, general = self.cleaned_data, design["general"]
+        for key in ("description", "version", "host", "basePath", "iconBrandColor"):
+            general[key] = data[key]
+        general["schemes"] = [s for s in SCHEMES if s in data["schemes"]]
+        for key in ("publisher", "stackOwner"):
+            general[key] = data[key] or None
+        general["metadata"] = {
+            "website": data["website"] or None,
+            "privacyPolicy": data["privacyPolicy"] or None,
+            "categories": [c.strip() for c in data["categories"].split(",") if c.strip()],
+        }
+
+
+_SECURITY_LABELS = {"none": "No authentication", "basic": "Basic authentication"}
+_REQUIRED_BY_TYPE = {
+    "basic": ("basic_usernameLabel", "basic_passwordLabel"),
+    "apiKey": ("apiKey_label", "apiKey_name", "apiKey_in"),
+    "oauth2": ("oauth2_identityProvider", "oauth2_clientId"),
+}
+
+
+class SecurityForm(StepForm):
+    """Labels and settings only: passwords, keys and client secrets belong to connections."""
+
+    type = forms.ChoiceField(
+        label="Authentication type",
+        choices=[
+            (t, _SECURITY_LABELS.get(t, {"apiKey": "API key", "oauth2": "OAuth 2.0"}.get(t)))
+            for t in SECURITY_TYPES
+        ],
+        widget=forms.RadioSelect,
+    )
+    basic_usernameLabel = _text(label="User name label", max_length=100)
+    basic_passwordLabel = _text(label="Password label", max_length=100)
+    apiKey_label = _text(label="Parameter label", max_length=100)
+    apiKey_name = _text(label="Parameter name", max_length=100)
+    apiKey_in = forms.ChoiceField(
+        label="Parameter location",
+        required=False,
+        choices=[("header", "Header"), ("query", "Query")],
+    )
+    oauth2_identityProvider = forms.ChoiceField(
+        label="Identity provider", required=False, choices=[(p, p) for p in IDENTITY_PROVIDERS]
+    )
+    oauth2_clientId = _text(label="Client ID", max_length=200)
+    oauth2_authorizationUrl = forms.URLField(
+        label="Authorization URL", required=False, assume_scheme="https"
+    )
+    oauth2_tokenUrl = forms.URLField(label="Token URL", required=False, assume_scheme="https")
+    oauth2_refreshUrl = forms.URLField(label="Refresh URL", required=False, assume_scheme="https")
+    oauth2_scopes = _text(label="Scopes", help_text="Separate scopes with spaces.", max_length=1000)
+
+    @classmethod
+    def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
+        security = design["security"]
+        initial = super().initial_for(design, version)
+        initial["type"] = security["type"]
+        for kind in ("basic", "apiKey", "oauth2"):
+            for key, value in (security.get(kind) or {}).items():
+                initial[f"{kind}_{key}"] = " ".join(value) if key == "scopes" else value
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in _REQUIRED_BY_TYPE.get(data.get("type", ""), ()):
+            if not data.get(name):
+                self.add_error(name, "This field is required for this authentication type.")
+        return data
+
+    def apply(self, design: Design) -> None:
+        super().apply(design)
+        data, old = self.cleaned_data, design["security"]
+        kind = data["type"]
+        security: dict[str, Any] = {"type": kind}
+        if kind == old["type"]:  # keep what an import brought that the wizard does not show
+            for key in ("definitionName", "extras"):
+                if key in old:
+                    security[key] = old[key]
+        else:  # the imported connection parameters described the old type
+            extra = (design["passthrough"].get("properties") or {}).get("properties") or {}
+            extra.pop("connectionParameters", None)
+        if kind != "none":
+            prefix = f"{kind}_"
+            config = {
+                name.removeprefix(prefix): value
+                for name, value in data.items()
+                if name.startswith(prefix) and value not in ("", None)
+            }
+            if kind == "oauth2":
+                config["scopes"] = data["oauth2_scopes"].split()
+                config.setdefault("flow", (old.get("oauth2") or {}).get("flow", "accessCode"))
+            security[kind] = config
+        design["security"] = security
+
+
+class TriggerForm(StepForm):
+    """A section of one trigger's page; ``index`` picks the trigger."""
+
+    def __init__(self, *args: Any, trigger: dict[str, Any], design: Design, **kwargs: Any):
+        self.trigger, self.design = trigger, design
+        super().__init__(*args, **kwargs)
+        self.fields["title"].widget = forms.HiddenInput()
+
+    @classmethod
+    def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
+        return super().initial_for(design, version)
+
+    def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
+        raise NotImplementedError
+
+
+class TriggerGeneralForm(TriggerForm):
+    summary = forms.CharField(max_length=200, help_text='Read it as "When ...".')
+    description = _area(3, max_length=1000)
+    operationId = forms.CharField(
+        label="Operation ID",
+        required=False,
+        max_length=100,
+        help_text="PascalCase; left empty, it is suggested from the summary.",
+    )
+    visibility = forms.ChoiceField(choices=VISIBILITY_CHOICES)
+    triggerHint = _text(label="Trigger hint", max_length=300)
+    cardinality = forms.ChoiceField(
+        label="Fires",
+        choices=[("single", "Once per event (single)"), ("batch", "With a list (batch)")],
+    )
+
+    @classmethod
+    def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
+        trigger = kwargs["trigger"]
+        initial = super().initial_for(design, version)
+        for key in ("summary", "description", "operationId", "visibility", "cardinality"):
+            initial[key] = trigger.get(key)
+        initial["triggerHint"] = trigger.get("triggerHint") or ""
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "summary" in data and not data.get("operationId"):
+            try:
+                data["operationId"] = operation_id_from_summary(data["summary"])
+            except ValueError:
+                self.add_error("operationId", "Enter an operation ID.")
+                return data
+        wanted = data.get("operationId")
+        if wanted and not _OPERATION_ID.match(wanted):
+            self.add_error("operationId", "Use letters and digits only, starting with a letter.")
+        taken = {t["operationId"] for t in self.design["triggers"] if t is not self.trigger}
+        taken |= {(t.get("deleteAction") or {}).get("operationId") for t in self.design["triggers"]}
+        if wanted and wanted in taken:
+            self.add_error("operationId", f"{wanted} is already used by another operation.")
+        return data
+
+    def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
+        data = self.cleaned_data
+        for key in ("summary", "description", "operationId", "visibility", "cardinality"):
+            trigger[key] = data[key]
+        trigger["triggerHint"] = data["triggerHint"] or None
+
+
+class RequestForm(TriggerForm):
+    method = forms.ChoiceField(label="Verb", choices=[(m, m.upper()) for m in HTTP_METHODS])
+    path = forms.CharField(
+        max_length=500, help_text="Relative to the base URL; {name} segments are path parameters."
+    )
+
+    @classmethod
+    def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
+        request = kwargs["trigger"]["request"]
+        initial = super().initial_for(design, version)
+        initial.update(method=request["method"], path=request["path"])
+        return initial
+
+    def clean_path(self) -> str:
+        path = self.cleaned_data["path"].strip()
+        if not path.startswith("/") or "?" in path or "#" in path:
+            raise forms.ValidationError("A path starts with '/' and has no '?' or '#'.")
+        return path
+
+    def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
+        request = trigger["request"]
+        request["method"] = self.cleaned_data["method"]
+        request["path"] = self.cleaned_data["path"]
+        request["parameters"] = sync_path_parameters(request["parameters"], request["path"])
+
+
+class ParameterForm(forms.Form):
+    name = forms.CharField(widget=forms.HiddenInput)
+    summary = _text(max_length=200)
+    description = _text(max_length=1000)
+    type = forms.ChoiceField(choices=[(t, t) for t in PRIMITIVE_TYPES])
+    required = forms.BooleanField(required=False)
+    default = _text(max_length=1000)
+    visibility = forms.ChoiceField(choices=VISIBILITY_CHOICES)
+
+
+ParameterFormSet = forms.formset_factory(ParameterForm, extra=0)
+
+
+def parameter_initial(trigger: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": p["name"],
+            "summary": p.get("summary") or "",
+            "description": p.get("description") or "",
+            "type": p.get("type", "string"),
+            "required": p.get("required", False),
+            "default": "" if p.get("default") is None else str(p["default"]),
+            "visibility": p.get("visibility", "none"),
+        }
+        for p in trigger["request"]["parameters"]
+        if "ref" not in p
+    ]
+
+
+def apply_parameters(formset: Any, trigger: dict[str, Any]) -> None:
+    """Write the parameter editor's rows back onto the modeled parameters, by name."""
+    rows = {row["name"]: row for row in formset.cleaned_data if row}
+    for parameter in trigger["request"]["parameters"]:
+        row = rows.get(parameter.get("name"))
+        if row is None or "ref" in parameter:
+            continue
+        for key in ("summary", "description"):
+            parameter[key] = row[key] or None
+        parameter["type"] = row["type"]
+        parameter["required"] = row["required"] or parameter["in"] == "path"
+        if row["default"]:
+            parameter["default"] = row["default"]
+        else:
+            parameter.pop("default", None)
+        if row["visibility"] == "none":
+            parameter.pop("visibility", None)
+        else:
+            parameter["visibility"] = row["visibility"]
+
+
+class SampleForm(TriggerForm):
+    """Microsoft's "Import from sample" dialog: replaces the request with the sample's."""
+
+    verb = forms.ChoiceField(choices=[(v, v.upper()) for v in ("post", "put", "patch", "get")])
+    url = forms.CharField(label="URL", max_length=2000)
+    headers = _area(3, help_text="One 'Name: value' per line; standard headers are skipped.")
+    body = _area(8, label="Body", help_text="A JSON sample of the body.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            data["sample"] = parse_sample_request(
+                verb=data["verb"],
+                url=data["url"],
+                headers=data["headers"],
+                body=data["body"],
+                base_path=self.design["general"]["basePath"],
+            )
+        except SampleError as error:
+            self.add_error(error.field, str(error))
+        if self.trigger["kind"] == "webhook" and data.get("verb") == "get":
+            self.add_error("verb", "A webhook registers with POST, PUT or PATCH and a body.")
+        return data
+
+    def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
+        sample = self.cleaned_data["sample"]
+        request = trigger["request"]
+        request.update(method=sample.method, path=sample.path, callbackPointer=None)
+        state = (trigger.get("polling") or {}).get("stateParameter")
+        kept_state = [p for p in request["parameters"] if p.get("name") == state]
+        request["parameters"] = kept_state + [
+            p for p in sample.parameters if p["name"] != state or not kept_state
+        ]
+        if trigger["kind"] == "webhook":
+            schema = sample.body_schema or {"type": "object"}
+            request["body"] = {"name": "body", "required": True, "schema": schema}
+            set_callback(trigger, guess_callback_pointer(schema))
+            trigger["deleteAction"] = propose_delete_action(trigger)
+        elif sample.body_schema is not None:
+            request["body"] = {"name": "body", "required": True, "schema": sample.body_schema}
+        else:
+            request["body"] = None
+
+
+class CallbackForm(TriggerForm):
+    pointer = forms.ChoiceField(label="Property that receives the callback URL")
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        body = self.trigger["request"].get("body") or {}
+        self.choices = callback_choices(body.get("schema") or {})
+        self.fields["pointer"].choices = [(c.pointer, c.pointer) for c in self.choices] + [
+            ("/notificationUrl", "/notificationUrl (add it)")
+        ]
+
+    @classmethod
+    def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
+        initial = super().initial_for(design, version)
+        initial["pointer"] = kwargs["trigger"]["request"].get("callbackPointer")
+        return initial
+
+    def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
+        try:
+            set_callback(trigger, self.cleaned_data["pointer"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class NotificationForm(TriggerForm):
+    description = _text(label="Response name", max_length=300)
+    samples = _area(
+        8,
+        label="Sample payloads",
+        help_text="One or more JSON payloads; separate several with a line holding only ---.",
+    )
+
+    @classmethod
+    def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
+        import json
+
+        notification = kwargs["trigger"].get("notification") or {}
+        initial = super().initial_for(design, version)
+        initial["description"] = notification.get("description") or ""
+        initial["samples"] = "\n---\n".join(
+            json.dumps(s, indent=2) for s in notification.get("samples") or []
+        )
+        return initial
+
+    def clean_samples(self) -> list[Any]:
+        text = self.cleaned_data["samples"]
+        if not text.strip():
+            return []
+        try:
+            return parse_samples([part for part in _SAMPLE_SEPARATOR.split(text) if part.strip()])
+        except SchemaInferenceError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
+        if self.cleaned_data["samples"]:
+            set_notification_samples(trigger, self.cleaned_data["samples"])
+        elif trigger.get("notification") is None:
+            set_notification_samples(trigger, [])
+        trigger["notification"]["description"] = self.cleaned_data["description"] or None
+
+
+class PropertiesForm(TriggerForm):
+    """The notification schema's property editor: one row of fields per property."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        schema = (self.trigger.get("notification") or {}).get("schema") or {}
+        self.properties = schema_properties(schema)
+        self.rows: list[dict[str, Any]] = []
+        for number, prop in enumerate(self.properties):
+            names = {k: f"p{number}_{k}" for k in ("title", "description", "format", "required")}
+            self.fields[names["title"]] = _text(label=f"{prop.pointer} title", max_length=200)
+            self.fields[names["description"]] = _text(label=f"{prop.pointer} description")
+            self.fields[names["format"]] = _text(label=f"{prop.pointer} format", max_length=50)
+            self.fields[names["required"]] = forms.BooleanField(
+                label=f"{prop.pointer} required", required=False
+            )
+            for key in ("title", "description", "format", "required"):
+                initial = {
+                    "title": prop.node.get("x-ms-summary", ""),
+                    "description": prop.node.get("description", ""),
+                    "format": prop.node.get("format", ""),
+                    "required": prop.required,
+                }[key]
+                self.fields[names[key]].initial = initial
+            self.rows.append({"prop": prop, "names": names})
+
+    def bound_rows(self) -> list[dict[str, Any]]:
+        return [
+            {"prop": row["prop"], **{k: self[name] for k, name in row["names"].items()}}
+            for row in self.rows
+        ]
+
+    def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
+        schema = trigger["notification"]["schema"]
+        for row in self.rows:
+            values = {k: self.cleaned_data[name] for k, name in row["names"].items()}
+            edit_property(schema, row["prop"].pointer, **values)
+
+
+class DeleteActionForm(TriggerForm):
+    enabled = forms.BooleanField(label="Unsubscribe with a DELETE action", required=False)
+    operationId = forms.CharField(label="Operation ID", required=False, max_length=100)
+    path = forms.CharField(required=False, max_length=500)
+    summary = _text(max_length=200)
+    description = _area(2, max_length=1000)
+    visibility = forms.ChoiceField(choices=VISIBILITY_CHOICES, initial="internal")
+
+    @classmethod
+    def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
+        trigger = kwargs["trigger"]
+        action = trigger.get("deleteAction")
+        initial = super().initial_for(design, version)
+        initial["enabled"] = action is not None
+        action = action or propose_delete_action(trigger)
+        for key in ("operationId", "path", "summary", "description", "visibility"):
+            initial[key] = action.get(key) or ""
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("enabled"):
+            return data
+        if not _OPERATION_ID.match(data.get("operationId") or ""):
+            self.add_error("operationId", "Use letters and digits only, starting with a letter.")
+        if not (data.get("path") or "").startswith("/"):
+            self.add_error("path", "A path starts with '/'.")
+        return data
+
+    def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
+        data = self.cleaned_data
+        if not data["enabled"]:
+            trigger["deleteAction"] = None
+            return
+        action = copy.deepcopy(trigger.get("deleteAction") or propose_delete_action(trigger))
+        for key in ("operationId", "path", "summary", "description", "visibility"):
+            action[key] = data[key] or None if key in ("summary", "description") else data[key]
+        kept = {p["name"]: p for p in action["parameters"] if "ref" not in p}
+        action["parameters"] = [
+            kept.get(p["name"], p) for p in path_parameters_from_template(data["path"])
+        ]
+        trigger["deleteAction"] = action
+
+
+class PollingForm(TriggerForm):
+    stateParameter = forms.ChoiceField(label="State parameter (query)")
+    valueCollection = _text(label="Value collection", help_text="e.g. value", max_length=200)
+    valuePath = _text(label="Value path", help_text="e.g. id", max_length=200)
+    retryInterval = forms.IntegerField(
+        label="Retry interval (seconds)", min_value=1, max_value=86400
+    )
+    itemSamples = _area(
+        6, label="Sample items", help_text="JSON of one item (or several, separated by ---)."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        names = [p["name"] for p in self.trigger["request"]["parameters"] if p.get("in") == "query"]
+        self.fields["stateParameter"].choices = [(n, n) for n in names]
+
+    @classmethod
+    def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
+        polling = kwargs["trigger"].get("polling") or {}
+        initial = super().initial_for(design, version)
+        for key in ("stateParameter", "valueCollection", "valuePath"):
+            initial[key] = polling.get(key) or ""
+        initial["retryInterval"] = polling.get("retryInterval", 300)
+        return initial
+
+    def clean_itemSamples(self) -> list[Any]:
+        text = self.cleaned_data["itemSamples"]
+        if not text.strip():
+            return []
+        try:
+            return parse_samples([part for part in _SAMPLE_SEPARATOR.split(text) if part.strip()])
+        except SchemaInferenceError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
+        data, polling = self.cleaned_data, trigger["polling"]
+        state = data["stateParameter"]
+        polling["stateParameter"] = state
+        if polling.get("policy") is None:
+            polling["valueCollection"] = data["valueCollection"] or None
+            polling["valuePath"] = data["valuePath"] or None
+        set_retry_interval(trigger, data["retryInterval"])
+        for parameter in trigger["request"]["parameters"]:
+            if parameter.get("name") == state:  # the platform fills it: internal and required
+                parameter.update(required=True, visibility="internal")
+                parameter.setdefault("default", "0")
+        if data["itemSamples"]:
+            set_item_samples(trigger, data["itemSamples"])
+
+
+TRIGGER_FORMS: dict[str, type[TriggerForm]] = {
+    "general": TriggerGeneralForm,
+    "request": RequestForm,
+    "sample": SampleForm,
+    "callback": CallbackForm,
+    "notification": NotificationForm,
+    "properties": PropertiesForm,
+    "delete": DeleteActionForm,
+    "polling": PollingForm,
+}
+
+
+class TriggerActionForm(StepForm):
+    """Add, duplicate, delete or move a trigger of the Definition step."""
+
+    ACTIONS = ("add-webhook", "add-polling", "duplicate", "delete", "up", "down")
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    index = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, count: int, **kwargs: Any):
+        self.count = count
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("action", "").startswith("add"):
+            return data
+        index = data.get("index")
+        if index is None or index >= self.count:
+            raise forms.ValidationError("That trigger no longer exists: reload the page.")
+        return data
+
+    def apply(self, design: Design) -> None:
+        if self.cleaned_data.get("title"):
+            super().apply(design)
+
+
+class OverwriteForm(forms.Form):
+    """The conflict page's "overwrite with my edit": the design the user meant, in full."""
+
+    design = forms.JSONField(widget=forms.HiddenInput)
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
