@@ -17,6 +17,8 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from connectors.domain.design import clone_json
+
 DEFAULT_ICON_BRAND_COLOR = "#da3b01"  # the colour independent publishers must use
 REDIRECT_URL = "https://global.consent.azure-apim.net/redirect"
 _AAD_LOGIN = "https://login.microsoftonline.com"
@@ -38,7 +40,7 @@ _TENANT_PARAMETER = {
 
 def export_properties(design: dict[str, Any]) -> dict[str, Any]:
     """The apiProperties.json document of ``design`` (a new dict sharing nothing)."""
-    design = copy.deepcopy(design)
+    design = clone_json(design)
     general = design["general"]
     extra: dict[str, Any] = design.get("passthrough", {}).get("properties") or {}
     extra_properties: dict[str, Any] = extra.get("properties") or {}

@@ -13,12 +13,12 @@ so byte-identical text.
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
 import yaml
 
+from connectors.domain.design import clone_json
 from connectors.domain.swagger_export_ops import export_paths, merge_extras
 
 Swagger = dict[str, Any]
@@ -50,7 +50,7 @@ _MODELED_METADATA = frozenset({"Website", "Privacy policy", "Categories"})
 def export_swagger(design: dict[str, Any]) -> Swagger:
     """The apiDefinition.swagger.json document of ``design`` (a new dict sharing nothing)."""
     # One deep copy up front: the output may then reuse design parts without aliasing them.
-    design = copy.deepcopy(design)
+    design = clone_json(design)
     general = design["general"]
     passthrough: dict[str, Any] = design.get("passthrough", {}).get("swagger") or {}
     built: Swagger = {"swagger": "2.0", "info": _info(general, passthrough.get("info"))}

@@ -1,0 +1,35 @@
+"""The runner: the lifecycle and polling checks, the report model, the outbound HTTP guard.
+
+Pure Python (no Django). See docs/runner.md for the contract with the Django side.
+"""
+
+from __future__ import annotations
+
+from .callbacks import CallbackEndpoint, CallbackFactory, Received
+from .client import OutboundClient
+from .credentials import Credentials, apply, redact
+from .guard import AddressPolicy, AddressRefused, refusal_reason
+from .model import Exchange, Finding, ReportResult, Step, to_junit
+from .plan import Plan, default_base_url
+from .run import run_report
+
+__all__ = [
+    "AddressPolicy",
+    "AddressRefused",
+    "CallbackEndpoint",
+    "CallbackFactory",
+    "Credentials",
+    "Exchange",
+    "Finding",
+    "OutboundClient",
+    "Plan",
+    "Received",
+    "ReportResult",
+    "Step",
+    "apply",
+    "default_base_url",
+    "redact",
+    "refusal_reason",
+    "run_report",
+    "to_junit",
+]

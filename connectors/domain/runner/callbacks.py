@@ -1,0 +1,56 @@
+"""The callback side of a webhook run, as the runner sees it (the Django side implements it).
+
+Purpose: ``CallbackFactory.new()`` gives a ``CallbackEndpoint`` with a unique URL of this app
+(``/hooks/<token>/``) that stores what arrives; the runner registers that URL, asks the endpoint
+to ``fire`` (the simulator makes the event happen at once; a real API cannot, so it returns
+False and the page asks the user to trigger the event) and ``wait``s, bounded, for deliveries.
+
+Input/Output: ``Received`` notifications (headers and body as they arrived).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Received:
+    """One notification that reached the callback URL.
+
+    ``body`` is the raw text (or bytes) as received, or an already parsed JSON value.
+    """
+
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+    received_at: str = ""
+
+    def parsed(self) -> tuple[bool, Any]:
+        """(True, JSON value) when the body is JSON, else (False, None)."""
+        if isinstance(self.body, bytes | str):
+            try:
+                return True, json.loads(self.body)
+            except ValueError:
+                return False, None
+        return True, self.body
+
+
+class CallbackEndpoint(Protocol):
+    url: str
+
+    def wait(self, seconds: float) -> list[Received]:
+        """Notifications received so far, waiting at most ``seconds`` for at least one."""
+        ...
+
+    def received(self) -> list[Received]:
+        """Notifications received so far, without waiting."""
+        ...
+
+    def fire(self) -> bool:
+        """Make the event happen now (simulator: True); False when a person must do it."""
+        ...
+
+
+class CallbackFactory(Protocol):
+    def new(self) -> CallbackEndpoint: ...

@@ -1,0 +1,112 @@
+"""The connection's credentials for one run: how they are sent, and how they are hidden.
+
+Purpose: ``apply`` adds the connection's authentication to a request the way the platform does
+(basic, API key in a header or the query, OAuth bearer token); nothing else (operation
+parameters are not the connection's, which is why a DELETE can lack them: USERS.md A3).
+``redact`` replaces every secret value (also URL- and base64-encoded) and every authentication
+header value with ``[redacted]`` before an exchange is stored.
+
+Input: ``Credentials`` typed in for this run, the design's ``security`` object.
+Output: headers/params filled in place; redacted copies of ``Exchange``s.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+from .model import Exchange
+
+REDACTED = "[redacted]"
+# Header names whose values are credentials whatever they hold.
+_SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What the maker typed for this run; never stored in clear, never in a report."""
+
+    security_type: str = "none"
+    username: str | None = None
+    password: str | None = None
+    api_key: str | None = None
+    token: str | None = None
+
+    def secrets(self) -> list[str]:
+        """Every value that must not appear in a stored exchange, encodings included."""
+        values = [value for value in (self.password, self.api_key, self.token) if value]
+        if self.username and self.password:
+            values.append(_basic(self.username, self.password))
+        return _with_encodings(values)
+
+    def __repr__(self) -> str:  # a log line or a traceback must not print the secrets
+        return f"Credentials(security_type={self.security_type!r}, [redacted])"
+
+
+def _basic(username: str, password: str) -> str:
+    return base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+
+
+def _with_encodings(values: list[str]) -> list[str]:
+    found = {form for value in values for form in (value, quote(value, safe=""), quote_plus(value))}
+    # Longest first, so that a secret containing another is replaced whole.
+    return sorted((value for value in found if len(value) >= 3), key=len, reverse=True)
+
+
+def apply(
+    credentials: Credentials | None,
+    security: dict[str, Any],
+    headers: dict[str, str],
+    params: dict[str, str],
+) -> None:
+    """Add the connection's authentication to ``headers`` / ``params`` (in place)."""
+    if credentials is None:
+        return
+    kind = security.get("type", "none")
+    if kind == "basic" and credentials.username is not None:
+        headers["Authorization"] = "Basic " + _basic(
+            credentials.username, credentials.password or ""
+        )
+    elif kind == "apiKey" and credentials.api_key:
+        config = security.get("apiKey") or {}
+        name = config.get("name") or "api_key"
+        target = params if config.get("in") == "query" else headers
+        target[name] = credentials.api_key
+    elif kind == "oauth2" and credentials.token:
+        headers["Authorization"] = f"Bearer {credentials.token}"
+
+
+def redact(
+    exchange: Exchange, secrets: list[str], secret_headers: tuple[str, ...] = ()
+) -> Exchange:
+    """A copy of ``exchange`` with secrets and authentication header values replaced."""
+    hidden = _SECRET_HEADERS | {name.lower() for name in secret_headers}
+    return dataclasses.replace(
+        exchange,
+        url=_scrub(exchange.url, secrets),
+        request_headers=_scrub_headers(exchange.request_headers, secrets, hidden),
+        request_body=_scrub_optional(exchange.request_body, secrets),
+        response_headers=_scrub_headers(exchange.response_headers, secrets, hidden),
+        response_body=_scrub_optional(exchange.response_body, secrets),
+        error=_scrub_optional(exchange.error, secrets),
+    )
+
+
+def _scrub(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+def _scrub_optional(text: str | None, secrets: list[str]) -> str | None:
+    return None if text is None else _scrub(text, secrets)
+
+
+def _scrub_headers(headers: dict[str, str], secrets: list[str], hidden: set[str]) -> dict[str, str]:
+    return {
+        key: REDACTED if key.lower() in hidden else _scrub(value, secrets)
+        for key, value in headers.items()
+    }

@@ -1,0 +1,62 @@
+"""Run a report: the static checks, then each covered trigger's lifecycle.
+
+Purpose: the one entry point of the runner (``run_report``); the Celery task and
+``manage.py run_trigger_test`` call it through the service layer. It never raises for what the
+API does: problems are findings, and a runner bug in a step is that step's ``error`` status.
+Input: a ``Plan``, the ``OutboundClient``, a ``CallbackFactory`` and ``on_step`` (called with
+each step when it starts, status running, and when it ends).
+Output: ``ReportResult`` (status and steps, exchanges already redacted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..swagger_export import export_swagger
+from .callbacks import CallbackEndpoint, CallbackFactory, Received
+from .client import OutboundClient
+from .model import ReportResult, Step
+from .plan import Plan
+from .polling import run_polling
+from .static import run_static
+from .steps import Recorder
+from .webhook import run_webhook
+
+__all__ = ["CallbackEndpoint", "CallbackFactory", "Received", "run_report"]
+
+
+def _secret_headers(plan: Plan) -> tuple[str, ...]:
+    api_key = (plan.design.get("security") or {}).get("apiKey") or {}
+    return (api_key["name"],) if api_key.get("in") == "header" and api_key.get("name") else ()
+
+
+def run_report(
+    plan: Plan,
+    *,
+    client: OutboundClient,
+    callbacks: CallbackFactory,
+    on_step: Callable[[Step], None] = lambda step: None,
+) -> ReportResult:
+    """Run every check of ``plan`` in order and return the report."""
+    secrets = plan.credentials.secrets() if plan.credentials else []
+    recorder = Recorder(on_step, client, secrets, _secret_headers(plan))
+    with recorder.step("setup", "Export the design") as step:
+        swagger = export_swagger(plan.design)
+        triggers = plan.triggers()
+        missing = sorted(set(plan.trigger_ids) - {t.get("operationId") for t in triggers})
+        for operation_id in missing:
+            step.add(
+                "TriggerNotFound",
+                "error",
+                f"The design has no trigger {operation_id!r}: pick one of its triggers.",
+            )
+        step.detail = f"{len(triggers)} trigger(s) to test against {plan.base_url}."
+    if step.status != "passed":
+        return ReportResult.from_steps(recorder.steps)
+    run_static(plan, swagger, recorder)
+    for trigger in triggers:
+        if trigger.get("kind") == "webhook":
+            run_webhook(plan, trigger, swagger, recorder, callbacks)
+        elif trigger.get("kind") == "polling":
+            run_polling(plan, trigger, swagger, recorder)
+    return ReportResult.from_steps(recorder.steps)
