@@ -13,6 +13,10 @@ import re
 from typing import Any
 
 from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
 
 from connectors.domain.authoring import (
     operation_id_from_summary,
@@ -56,8 +60,123 @@ def _area(rows: int = 3, **kwargs: Any) -> forms.CharField:
     return forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
 
 
+# -- rendering ----------------------------------------------------------------------------------
+# A trigger's page renders about 60 widgets. Django renders each through two or three templates
+# (field group, label, widget, its attrs, one include per select option), which made template
+# rendering most of a wizard request. The renderer below writes the common ones in Python, to
+# the byte what Django's templates write (tests/connectors/test_form_rendering.py compares
+# both); anything else (radio and checkbox lists, error lists) still goes through the templates.
+
+_INPUT_TEMPLATES = {
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "text", "number", "email", "url", "password", "hidden", "checkbox")
+}
+
+
+def _attr_value(value: Any) -> str:
+    """``{{ value|stringformat:'s' }}``: ``str``, escaped unless it was marked safe."""
+    text = str(value)
+    return conditional_escape(mark_safe(text) if isinstance(value, SafeData) else text)
+
+
+def _attrs(attrs: dict[str, Any] | None) -> str:
+    """Django's ``attrs.html``: `` name="value"``, a bare `` name`` for True, nothing for False."""
+    return "".join(
+        f" {conditional_escape(name)}" + ("" if value is True else f'="{_attr_value(value)}"')
+        for name, value in (attrs or {}).items()
+        if value is not False
+    )
+
+
+def _shown(value: Any) -> str:
+    """``{{ value }}``: localized and escaped."""
+    return conditional_escape(localize(value))
+
+
+def _input(widget: dict[str, Any]) -> str:
+    value = "" if widget["value"] is None else f' value="{_attr_value(widget["value"])}"'
+    return f'<input type="{_shown(widget["type"])}" name="{_shown(widget["name"])}"{value}' + (
+        f"{_attrs(widget['attrs'])}>"
+    )
+
+
+def _textarea(widget: dict[str, Any]) -> str:
+    value = _shown(widget["value"]) if widget["value"] else ""
+    attrs = _attrs(widget["attrs"])
+    return f'<textarea name="{_shown(widget["name"])}"{attrs}>\n{value}</textarea>'
+
+
+def _select(widget: dict[str, Any]) -> str | None:
+    parts = [f'<select name="{_shown(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_shown(group_name)}">')
+        for option in options:
+            if option["template_name"] != "django/forms/widgets/select_option.html":
+                return None
+            parts.append(
+                f'\n  <option value="{_attr_value(option["value"])}"{_attrs(option["attrs"])}>'
+                f"{_shown(option['label'])}</option>\n"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+def _label(context: dict[str, Any]) -> str:
+    if not context["use_tag"]:
+        return _shown(context["label"])
+    tag = _shown(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'])}>{_shown(context['label'])}</{tag}>"
+
+
+def _field_group(field: Any) -> str:
+    """Django's ``field.html`` (``as_field_group``), its whitespace included."""
+    label = field.label
+    if field.use_fieldset:
+        described = field.aria_describedby
+        aria = f' aria-describedby="{_shown(described)}"' if described else ""
+        head = f"\n  <fieldset{aria}>\n  {field.legend_tag() if label else ''}\n"
+    else:
+        head = f"\n  {field.label_tag() if label else ''}\n"
+    help_html = ""
+    if field.help_text:
+        auto_id = field.auto_id
+        help_id = f' id="{_shown(auto_id)}_helptext"' if auto_id else ""
+        help_html = f'<div class="helptext"{help_id}>{field.help_text}</div>'
+    errors = str(field.errors) if field.errors else ""
+    tail = "</fieldset>" if field.use_fieldset else ""
+    return f"{head}\n{help_html}\n{errors}\n{field}{tail}\n"
+
+
+class WizardRenderer(DjangoTemplates):
+    """Django's form renderer, with the most used templates written in Python (same HTML)."""
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        html: str | None = None
+        if template_name in _INPUT_TEMPLATES:
+            html = _input(context["widget"])
+        elif template_name == "django/forms/widgets/textarea.html":
+            html = _textarea(context["widget"])
+        elif template_name == "django/forms/widgets/select.html":
+            html = _select(context["widget"])
+        elif template_name == "django/forms/label.html":
+            html = _label(context)
+        elif template_name == self.field_template_name:
+            html = _field_group(context["field"])
+        if html is None:
+            return super().render(template_name, context, request)
+        return mark_safe(html.strip())
+
+
+RENDERER = WizardRenderer()
+
+
 class StepForm(forms.Form):
     """What every step saves: the connector's title and the version the edit started from."""
+
+    default_renderer = RENDERER
 
     title = forms.CharField(label="Connector title", max_length=200)
     based_on_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -313,6 +432,7 @@ class RequestForm(TriggerForm):
 
 
 class ParameterForm(forms.Form):
+    default_renderer = RENDERER
     name = forms.CharField(widget=forms.HiddenInput)
     summary = _text(max_length=200)
     description = _text(max_length=1000)
@@ -322,7 +442,7 @@ class ParameterForm(forms.Form):
     visibility = forms.ChoiceField(choices=VISIBILITY_CHOICES)
 
 
-ParameterFormSet = forms.formset_factory(ParameterForm, extra=0)
+ParameterFormSet = forms.formset_factory(ParameterForm, extra=0, renderer=RENDERER)
 
 
 def parameter_initial(trigger: dict[str, Any]) -> list[dict[str, Any]]:

@@ -102,3 +102,117 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft} r{self.number}"
+
+
+class SimulatorSession(models.Model):
+    """A simulated publisher of one design, served under ``/sim/<token>/`` (no login).
+
+    ``hooks`` maps a hook id to ``{"trigger", "callback", "deleted"}``; ``cursor`` is the id of
+    the newest polling item the simulator has produced (items are numbered 1, 2, ...).
+    """
+
+    class Fault(models.TextChoices):
+        NONE = "none", "No fault: a correct publisher"
+        NO_LOCATION = "no_location", "Registration answers without Location"
+        RELATIVE_LOCATION = "relative_location", "Registration answers a relative Location"
+        STATUS_200 = "status_200", "Registration answers 200 instead of 201"
+        BAD_PAYLOAD = "bad_payload", "Notifications break the schema"
+        DELETE_NEEDS_HEADER = "delete_needs_header", "DELETE needs a header the connection lacks"
+        DELIVERS_AFTER_DELETE = "delivers_after_delete", "The hook keeps delivering after DELETE"
+        OLDEST_FIRST = "oldest_first", "Polling items come oldest first"
+        STATE_STUCK = "state_stuck", "The polling state does not advance"
+        SLOW = "slow", "Answers slower than the runner waits"
+
+    token = models.CharField(max_length=64, unique=True)
+    draft = models.ForeignKey(
+        ConnectorDraft, on_delete=models.CASCADE, related_name="simulator_sessions"
+    )
+    design = models.JSONField()
+    fault = models.CharField(max_length=30, choices=Fault.choices, default=Fault.NONE)
+    hooks = models.JSONField(default=dict)
+    cursor = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"simulator {self.token[:8]} of {self.draft_id}"
+
+
+class Report(models.Model):
+    """One test run of a draft's triggers against an API or the simulator, step by step."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        PASSED = "passed", "Passed"
+        FAILED = "failed", "Failed"
+        ERROR = "error", "Error"
+
+    class Target(models.TextChoices):
+        API = "api", "The API"
+        SIMULATOR = "simulator", "The simulator"
+
+    ENDED = (Status.PASSED, Status.FAILED, Status.ERROR)
+
+    draft = models.ForeignKey(ConnectorDraft, on_delete=models.CASCADE, related_name="reports")
+    design_version = models.PositiveIntegerField()
+    design = models.JSONField()
+    trigger_ids = models.JSONField(default=list)
+    target_kind = models.CharField(max_length=10, choices=Target.choices)
+    base_url = models.CharField(max_length=2000)
+    simulator = models.ForeignKey(
+        SimulatorSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    steps = models.JSONField(default=list)
+    # Why the run ended in error (worker lost, unexpected exception); never holds a secret.
+    error = models.TextField(blank=True)
+    # Fernet token of the connection credentials (see services.credentials_seal); "" once the
+    # run ended: they are needed only while it runs.
+    credentials_sealed = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "started_at"], name="report_status_started")]
+
+    def __str__(self) -> str:
+        return f"report {self.pk} of {self.draft_id} ({self.status})"
+
+    @property
+    def ended(self) -> bool:
+        return self.status in self.ENDED
+
+
+class CallbackHook(models.Model):
+    """A unique callback URL of this app (``/hooks/<token>/``) handed to one registration."""
+
+    token = models.CharField(max_length=64, unique=True)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="hooks")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"hook {self.token[:8]} of report {self.report_id}"
+
+
+class ReceivedNotification(models.Model):
+    hook = models.ForeignKey(CallbackHook, on_delete=models.CASCADE, related_name="notifications")
+    headers = models.JSONField(default=dict)
+    body = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"notification {self.pk} on {self.hook_id}"

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from .domain.changes import BreakingChange, DiffLine, breaking_changes, diff_lines
 from .domain.design import DesignError, migrate_design
 from .domain.swagger_export import dump_json, export_swagger
-from .models import ConnectorDraft, Membership, Revision, Team
+from .models import ConnectorDraft, Membership, Report, Revision, SimulatorSession, Team
 
 HISTORY_LIMIT = 100
 
@@ -154,3 +154,18 @@ def revision_compare(*, draft: ConnectorDraft, old: int, new: int) -> RevisionCo
         ),
         breaking=breaking_changes(old_swagger, new_swagger),
     )
+
+
+def simulator_session_get(*, token: str) -> SimulatorSession:
+    """The simulator behind ``/sim/<token>/``; the token is the only key (no login)."""
+    return SimulatorSession.objects.get(token=token)
+
+
+def report_list(*, draft: ConnectorDraft, limit: int = HISTORY_LIMIT) -> QuerySet[Report]:
+    """The draft's reports, newest first (the draft came through a scoped selector)."""
+    return draft.reports.select_related("started_by").order_by("-created_at", "-pk")[:limit]
+
+
+def report_get(*, draft: ConnectorDraft, report_id: int) -> Report:
+    """Report ``report_id`` of a draft the caller already got through a scoped selector."""
+    return draft.reports.select_related("started_by", "simulator").get(pk=report_id)

@@ -8,4 +8,8 @@ urlpatterns = [
     path("", include("connectors.views.drafts")),
     path("", include("connectors.views.teams")),
     path("", include("connectors.views.wizard")),
+    path("", include("connectors.views.reports")),
+    # Machine endpoints: no login, no CSRF (APIs call them, not browsers).
+    path("", include("connectors.views.hooks")),
+    path("", include("connectors.views.simulator")),
 ]

@@ -147,7 +147,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # Celery: the embedded default is kombu's SQLAlchemy transport on a SQLite file, so `make run`
 # needs no server; set CELERY_BROKER_URL=redis://... in production.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}"
+CELERY_BROKER_URL = (
+    os.environ.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}"
+)
 CELERY_RESULT_BACKEND = None  # Results live in our own models, never in a Celery backend.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -164,6 +166,29 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+# The test report's runner (issue 4). Loopback targets (127.0.0.1, ::1) are refused unless this
+# is on: local development and the test suite turn it on, production leaves it off.
+RUNNER_ALLOW_LOOPBACK = env_bool("RUNNER_ALLOW_LOOPBACK", False)
+# The absolute base of this app as the outside world reaches it: callback URLs
+# (/hooks/<token>/) and the simulator (/sim/<token>/) are built on it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+RUNNER_CONNECT_TIMEOUT = float(os.environ.get("RUNNER_CONNECT_TIMEOUT", "5"))
+RUNNER_READ_TIMEOUT = float(os.environ.get("RUNNER_READ_TIMEOUT", "15"))
+# How long a webhook step waits for a notification (the simulator sends one at once; against a
+# real API the user triggers the event while the page counts down).
+RUNNER_CALLBACK_WAIT_SECONDS = float(os.environ.get("RUNNER_CALLBACK_WAIT_SECONDS", "60"))
+# After the DELETE, how long the runner watches the callback URL for a delivery that must not come.
+RUNNER_AFTER_DELETE_WAIT_SECONDS = float(os.environ.get("RUNNER_AFTER_DELETE_WAIT_SECONDS", "1"))
+RUNNER_MAX_POLLS = int(os.environ.get("RUNNER_MAX_POLLS", "5"))
+# Between polls the runner sleeps min(Retry-After, this): a report must not take an hour.
+RUNNER_MAX_SLEEP_SECONDS = float(os.environ.get("RUNNER_MAX_SLEEP_SECONDS", "1"))
+# The simulator's "slow answer" fault sleeps this long: longer than the runner's read timeout.
+SIMULATOR_SLOW_SECONDS = float(
+    os.environ.get("SIMULATOR_SLOW_SECONDS", str(RUNNER_READ_TIMEOUT + 5))
+)
+# A notification larger than this is refused by /hooks/<token>/ (413).
+HOOK_MAX_BODY_BYTES = int(os.environ.get("HOOK_MAX_BODY_BYTES", str(256 * 1024)))
 
 LOGGING = {
     "version": 1,

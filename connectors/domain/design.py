@@ -42,7 +42,7 @@ _OPTIONAL_TEXT: dict[str, Any] = {"type": ["string", "null"]}
 
 # A parameter the design models field by field; ``extras`` keeps the Swagger keys it does not
 # model (format, enum, x-ms-dynamic-values, x-ms-url-encoding, ...) verbatim.
-_PARAMETER = {
+_PARAMETER: dict[str, Any] = {
     "type": "object",
     "required": ["name", "in", "required"],
     "additionalProperties": False,
@@ -61,7 +61,7 @@ _PARAMETER = {
 }
 
 # A shared parameter of the swagger (``#/parameters/Name``), kept as a reference.
-_PARAMETER_REF = {
+_PARAMETER_REF: dict[str, Any] = {
     "type": "object",
     "required": ["ref"],
     "additionalProperties": False,
@@ -85,7 +85,7 @@ def _modeled_or_ref(modeled: dict[str, Any], *, nullable: bool = False) -> dict[
         "anyOf": [{"required": modeled["required"]}, {"required": ["ref"]}],
     }
 
-_BODY = {
+_BODY: dict[str, Any] = {
     "type": "object",
     "required": ["name", "schema"],
     "additionalProperties": False,
@@ -339,8 +339,12 @@ def validate_design(design: Any) -> Design:
 MIGRATIONS: dict[int, Callable[[Design], Design]] = {}
 
 
-def migrate_design(design: Design) -> Design:
-    """Bring a stored design up to ``DESIGN_VERSION`` (a copy; the input is not changed)."""
+def migrate_design(design: Design, *, copy: bool = True) -> Design:
+    """Bring a stored design up to ``DESIGN_VERSION`` (a copy; the input is not changed).
+
+    ``copy=False`` hands back ``design`` itself when it is already current: for a caller that
+    owns it (just decoded from the database) or only reads it. An older design is always copied.
+    """
     version = design.get("designVersion") if isinstance(design, dict) else None
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise DesignError([("/designVersion", "missing or not a positive whole number")])
@@ -348,6 +352,8 @@ def migrate_design(design: Design) -> Design:
         raise DesignError(
             [("/designVersion", f"version {version} is newer than this app ({DESIGN_VERSION})")]
         )
+    if not copy and version == DESIGN_VERSION:
+        return design
     migrated = clone_json(design)
     while migrated["designVersion"] < DESIGN_VERSION:
         step = MIGRATIONS[migrated["designVersion"]]

@@ -9,7 +9,6 @@ saves nothing and answers the validation panel for the design as edited.
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
@@ -26,7 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from connectors import forms, services
 from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
-from connectors.domain.design import DesignError
+from connectors.domain.design import DesignError, clone_json
+from connectors.domain.lint import Finding
 from connectors.domain.lint.engine import lint_swagger
 from connectors.domain.package import build_package
 from connectors.domain.properties_export import export_properties
@@ -66,27 +66,36 @@ _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 # -- reads -------------------------------------------------------------------------------------
 
 
+def _findings_key(draft: ConnectorDraft) -> str:
+    return f"wizard-findings:{draft.pk}:{draft.version}"
+
+
 def _findings(draft: ConnectorDraft, design: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Lint findings with their wizard links; the saved design's are cached per version."""
-    key = f"wizard-findings:{draft.pk}:{draft.version}"
     if design is None:
-        cached = cache.get(key)
+        cached = cache.get(_findings_key(draft))
         if cached is not None:
             return cached
-    current = design if design is not None else services.draft_design(draft=draft)
+    current = design if design is not None else services.draft_design(draft=draft, copy=False)
     try:
-        found = lint_swagger(
-            export_swagger(current), properties=export_properties(current), design=current
-        )
+        found = _lint(current)
     except Exception as error:  # an export bug must not cost the user the page
         return [{"severity": "error", "rule": "ExportFailed", "message": str(error), "fix": ""}]
-    rows = [
-        {**finding.as_dict(), "url": _field_url(draft.pk, finding.field)}
+    rows = _finding_rows(draft.pk, found)
+    if design is None:
+        cache.set(_findings_key(draft), rows, 3600)
+    return rows
+
+
+def _lint(design: dict[str, Any]) -> list[Finding]:
+    return lint_swagger(export_swagger(design), properties=export_properties(design), design=design)
+
+
+def _finding_rows(draft_id: int, found: list[Finding]) -> list[dict[str, Any]]:
+    return [
+        {**finding.as_dict(), "url": _field_url(draft_id, finding.field)}
         for finding in sorted(found, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
     ]
-    if design is None:
-        cache.set(key, rows, 3600)
-    return rows
 
 
 def _field_url(draft_id: int, pointer: str | None) -> str:
@@ -135,7 +144,8 @@ def _render(
 def _step_context(
     request: HttpRequest, access: DraftAccess, step: str, form: Any = None
 ) -> dict[str, Any]:
-    design = services.draft_design(draft=access.draft)
+    # Read only: the design decoded from this request's row needs no copy (saves clone it).
+    design = services.draft_design(draft=access.draft, copy=False)
     form_class = STEP_FORMS.get(step, forms.StepForm)
     if form is None:
         form = form_class(initial=form_class.initial_for(design, access.draft.version))
@@ -163,7 +173,7 @@ def _trigger(design: dict[str, Any], index: int) -> dict[str, Any]:
 def _trigger_context(
     request: HttpRequest, access: DraftAccess, index: int, bound: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    design = services.draft_design(draft=access.draft)
+    design = services.draft_design(draft=access.draft, copy=False)
     trigger = _trigger(design, index)
     version, bound = access.draft.version, bound or {}
     sections: dict[str, Any] = {}
@@ -207,7 +217,7 @@ def wizard_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
         access = draft_access(request, draft_id)
         return _render(request, step, _step_context(request, access, step))
     access = draft_access(request, draft_id, role="editor")
-    design = services.draft_design(draft=access.draft)
+    design = services.draft_design(draft=access.draft, copy=False)  # _save edits a clone
     form = STEP_FORMS.get(step, forms.StepForm)(request.POST)
 
     def invalid(errors: list[str]) -> HttpResponse:
@@ -239,7 +249,7 @@ def wizard_trigger_section(
     if form_class is None:
         raise Http404("No such section.")
     access = draft_access(request, draft_id, role="editor")
-    design = services.draft_design(draft=access.draft)
+    design = services.draft_design(draft=access.draft, copy=False)  # _save edits a clone
     trigger = _trigger(design, index)
     form = form_class(request.POST, trigger=trigger, design=design, prefix=section)
     bound: dict[str, Any] = {section: form}
@@ -271,7 +281,7 @@ def wizard_trigger_section(
 @require_POST
 def wizard_trigger_action(request: HttpRequest, draft_id: int) -> HttpResponse:
     access = draft_access(request, draft_id, role="editor")
-    design = services.draft_design(draft=access.draft)
+    design = services.draft_design(draft=access.draft, copy=False)  # _save edits a clone
     form = forms.TriggerActionForm(request.POST, count=len(design["triggers"]))
     landing: list[str] = [step_url(draft_id, "definition")]
 
@@ -332,7 +342,7 @@ def _save(
         if preview:
             return _panel(request, access, None, _form_errors(form))
         return invalid([])
-    edited = copy.deepcopy(design)
+    edited = clone_json(design)  # the one copy: the request's design stays as saved
     try:
         apply(edited)
     except (ValueError, django_forms.ValidationError) as error:
@@ -342,17 +352,24 @@ def _save(
         return _panel(request, access, edited, [])
     based_on = form.cleaned_data["based_on_version"]
     try:
-        services.draft_save(
+        found: list[Finding] | None = _lint(edited)
+    except Exception:  # draft_save lints again and reports it as it always did
+        found = None
+    try:
+        saved = services.draft_save(
             draft=access.draft,
             user=request.user,
             design=edited,
             based_on_version=based_on,
             message=_message(request),
+            findings=found,
         )
     except services.DraftConflict as conflict:
         return _conflict(request, access, conflict, edited, page_url)
     except DesignError as error:
         return invalid([f"{pointer or '/'}: {message}" for pointer, message in error.errors])
+    if found is not None:  # the page we redirect to shows these: no second lint
+        cache.set(_findings_key(saved), _finding_rows(saved.pk, found), 3600)
     messages.success(request, "Saved.")
     return redirect(success_url[0] if isinstance(success_url, list) else success_url)
 

@@ -1,0 +1,96 @@
+"""``manage.py run_trigger_test DRAFT_ID``: run a test report now, without a worker (for CI).
+
+With ``--target simulator`` the command serves this app on an ephemeral 127.0.0.1 port in a
+background thread for the length of the run (the simulator and the callback receiver are its
+views), and allows loopback for this run only. Exits 1 when the report does not pass.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.management.base import BaseCommand, CommandError
+from django.test.testcases import LiveServerThread
+
+from connectors import services
+from connectors.domain.runner.model import ReportResult, to_junit
+from connectors.models import ConnectorDraft, Report
+from connectors.views.reports import report_document
+
+
+@contextmanager
+def serve_app() -> Iterator[str]:
+    """This app on 127.0.0.1:<free port> in a thread; yields its base URL."""
+    saved = (list(settings.ALLOWED_HOSTS), settings.SECURE_SSL_REDIRECT)
+    settings.ALLOWED_HOSTS = [*saved[0], "127.0.0.1"]
+    settings.SECURE_SSL_REDIRECT = False
+    thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    try:
+        if thread.error:
+            raise CommandError(f"could not serve the simulator: {thread.error}")
+        yield f"http://127.0.0.1:{thread.port}"
+    finally:
+        thread.terminate()
+        settings.ALLOWED_HOSTS, settings.SECURE_SSL_REDIRECT = saved
+
+
+class Command(BaseCommand):
+    help = "Run a draft's trigger test report synchronously; exit 1 when it does not pass."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("draft_id", type=int)
+        parser.add_argument("--trigger", action="append", default=[], dest="triggers")
+        parser.add_argument("--target", default="simulator", help="simulator or an API base URL")
+        parser.add_argument("--fault", default="none", help="simulator fault mode")
+        parser.add_argument("--format", choices=["text", "json", "junit"], default="text")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            draft = ConnectorDraft.objects.get(pk=options["draft_id"], deleted_at__isnull=True)
+        except ConnectorDraft.DoesNotExist as exc:
+            raise CommandError(f"no draft {options['draft_id']}") from exc
+        try:
+            report = services.report_start(
+                draft=draft,
+                user=None,
+                trigger_ids=options["triggers"],
+                target=options["target"],
+                fault=options["fault"],
+                enqueue=False,
+            )
+        except (services.ReportTargetError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        if report.target_kind == Report.Target.SIMULATOR:
+            with serve_app() as site:
+                services.report_execute(report_id=report.pk, site_url=site, allow_loopback=True)
+        else:
+            services.report_execute(report_id=report.pk)
+        report.refresh_from_db()
+        self.stdout.write(self.render(report, options["format"]))
+        if report.status != Report.Status.PASSED:
+            raise SystemExit(1)
+
+    def render(self, report: Report, fmt: str) -> str:
+        if fmt == "json":
+            return json.dumps(report_document(report), indent=2)
+        result = ReportResult.from_dict({"status": report.status, "steps": report.steps})
+        if fmt == "junit":
+            return to_junit(result, f"{report.draft.title} report {report.pk}")
+        lines = [
+            f"Report {report.pk} of {report.draft.title} "
+            f"(v{report.design_version}): {report.status}"
+        ]
+        for step in result.steps:
+            lines.append(f"  [{step.status}] {step.title} ({step.duration_ms} ms)")
+            lines += [f"      {f.severity} {f.code}: {f.message}" for f in step.findings]
+        if report.error:
+            lines.append(f"  error: {report.error}")
+        return "\n".join(lines)

@@ -1,0 +1,312 @@
+"""Every write of the test report: start, execute (step by step), recover, and the callbacks.
+
+``report_start`` snapshots the design, seals the credentials and queues ``tasks.report_run``
+on commit; ``report_execute`` (the task's body, and ``run_trigger_test``'s) runs the pure runner
+with a database-backed ``CallbackFactory`` and saves each step as it starts and ends. The
+credentials are sealed with a key derived from ``SECRET_KEY`` (Fernet: AES-CBC + HMAC) and
+erased as soon as the run ends, whatever way it ends; every stored step is scrubbed of them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import secrets
+import time
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .domain.runner.callbacks import Received
+from .domain.runner.credentials import REDACTED, Credentials
+from .domain.runner.model import ReportResult, Step
+from .models import CallbackHook, ConnectorDraft, ReceivedNotification, Report
+from .services_simulator import simulator_session_create
+
+logger = logging.getLogger(__name__)
+SIMULATOR = "simulator"
+# Request headers a notification may carry that are credentials: never stored.
+SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key"}
+WAIT_INTERVAL_SECONDS = 0.1
+
+
+class ReportTargetError(ValueError):
+    """The target is neither "simulator" nor an http(s) base URL."""
+
+
+def _fernet() -> Fernet:
+    digest = hashlib.sha256(b"trigger-designer/report-credentials/" + settings.SECRET_KEY.encode())
+    return Fernet(base64.urlsafe_b64encode(digest.digest()))
+
+
+def credentials_seal(credentials: Credentials | None) -> str:
+    if credentials is None:
+        return ""
+    data = {k: getattr(credentials, k) for k in ("security_type", "username", "password")}
+    data.update(api_key=credentials.api_key, token=credentials.token)
+    return _fernet().encrypt(json.dumps(data).encode()).decode("ascii")
+
+
+def credentials_open(sealed: str) -> Credentials | None:
+    if not sealed:
+        return None
+    try:
+        return Credentials(**json.loads(_fernet().decrypt(sealed.encode("ascii"))))
+    except (InvalidToken, ValueError, TypeError):
+        return None  # a rotated SECRET_KEY: the run goes on without credentials
+
+
+def _actor(user: AbstractBaseUser | AnonymousUser | None) -> Any:
+    return user if user is not None and user.is_authenticated else None
+
+
+def _check_target(target: str) -> str:
+    if target == SIMULATOR:
+        return target
+    parts = urlsplit(target)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ReportTargetError(
+            "The target is the simulator or an http(s) URL such as https://api.example.com/v1."
+        )
+    return target.rstrip("/")
+
+
+def simulator_base_url(report: Report, site_url: str | None = None) -> str:
+    assert report.simulator is not None
+    base_path = (report.design["general"].get("basePath") or "/").rstrip("/")
+    return f"{(site_url or settings.SITE_URL).rstrip('/')}/sim/{report.simulator.token}{base_path}"
+
+
+@transaction.atomic
+def report_start(
+    *,
+    draft: ConnectorDraft,
+    user: AbstractBaseUser | AnonymousUser | None,
+    trigger_ids: list[str],
+    target: str,
+    credentials: Credentials | None = None,
+    fault: str = "none",
+    enqueue: bool = True,
+) -> Report:
+    """A queued report of ``draft``'s current design; the worker starts it after commit."""
+    from .services import draft_design  # services imports this module
+
+    target = _check_target(target)
+    design = draft_design(draft=draft)
+    report = Report(
+        draft=draft,
+        design_version=draft.version,
+        design=design,
+        trigger_ids=list(trigger_ids),
+        target_kind=Report.Target.SIMULATOR if target == SIMULATOR else Report.Target.API,
+        base_url=target,
+        credentials_sealed=credentials_seal(credentials),
+        started_by=_actor(user),
+    )
+    if target == SIMULATOR:
+        report.simulator = simulator_session_create(draft=draft, design=design, fault=fault)
+        report.base_url = simulator_base_url(report)
+    report.save()
+    if enqueue:
+        from . import tasks
+
+        transaction.on_commit(lambda: tasks.report_run.delay(report.pk))
+    return report
+
+
+def _scrub(value: Any, secrets_: list[str]) -> Any:
+    if not secrets_:
+        return value
+    text = json.dumps(value)
+    for secret in secrets_:
+        text = text.replace(json.dumps(secret)[1:-1], REDACTED)
+    return json.loads(text)
+
+
+class _StepWriter:
+    """``on_step``: keeps the steps in order and writes them all each time one changes."""
+
+    def __init__(self, report_id: int, secrets_: list[str]) -> None:
+        self.report_id = report_id
+        self.secrets = secrets_
+        self.order: dict[int, int] = {}
+        self.steps: list[dict[str, Any]] = []
+
+    def __call__(self, step: Step) -> None:
+        data = _scrub(step.as_dict(), self.secrets)
+        index = self.order.setdefault(id(step), len(self.steps))
+        if index == len(self.steps):
+            self.steps.append(data)
+        else:
+            self.steps[index] = data
+        Report.objects.filter(pk=self.report_id).update(steps=self.steps)
+
+
+class DbCallbackEndpoint:
+    def __init__(self, hook: CallbackHook, url: str, fire_url: str | None) -> None:
+        self.hook = hook
+        self.url = url
+        self.fire_url = fire_url
+
+    def received(self) -> list[Received]:
+        rows = ReceivedNotification.objects.filter(hook=self.hook).order_by("pk")
+        return [
+            Received(body=row.body, headers=row.headers, received_at=row.received_at.isoformat())
+            for row in rows
+        ]
+
+    def wait(self, seconds: float) -> list[Received]:
+        deadline = time.monotonic() + max(seconds, 0)
+        while True:
+            found = self.received()
+            if found or time.monotonic() >= deadline:
+                return found
+            time.sleep(WAIT_INTERVAL_SECONDS)
+
+    def fire(self) -> bool:
+        if self.fire_url is None:
+            return False
+        try:
+            response = httpx.post(self.fire_url, timeout=10.0, follow_redirects=False)
+        except httpx.HTTPError as exc:
+            logger.warning("simulator fire failed: %s", type(exc).__name__)
+            return False
+        return response.is_success
+
+
+class DbCallbackFactory:
+    def __init__(self, report: Report, site_url: str) -> None:
+        self.report = report
+        self.site_url = site_url.rstrip("/")
+
+    def new(self) -> DbCallbackEndpoint:
+        hook = CallbackHook.objects.create(report=self.report, token=secrets.token_urlsafe(24))
+        url = self.site_url + reverse("connectors:hook_receive", args=[hook.token])
+        fire_url = None
+        if self.report.simulator is not None:
+            path = reverse("connectors:simulator_fire", args=[self.report.simulator.token])
+            fire_url = self.site_url + path
+        return DbCallbackEndpoint(hook, url, fire_url)
+
+
+def _plan(report: Report, credentials: Credentials | None, base_url: str) -> Any:
+    from .domain.runner.plan import Plan
+
+    return Plan(
+        design=report.design,
+        trigger_ids=list(report.trigger_ids),
+        base_url=base_url,
+        credentials=credentials,
+        callback_wait_seconds=settings.RUNNER_CALLBACK_WAIT_SECONDS,
+        max_polls=settings.RUNNER_MAX_POLLS,
+        max_sleep_seconds=settings.RUNNER_MAX_SLEEP_SECONDS,
+        after_delete_wait_seconds=settings.RUNNER_AFTER_DELETE_WAIT_SECONDS,
+    )
+
+
+def _claim(report_id: int) -> bool:
+    claimed = Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
+        status=Report.Status.RUNNING, started_at=timezone.now()
+    )
+    return bool(claimed)
+
+
+def _finish(report_id: int, status: str, error: str = "") -> None:
+    Report.objects.filter(pk=report_id).update(
+        status=status, error=error, finished_at=timezone.now(), credentials_sealed=""
+    )
+
+
+def report_execute(
+    *, report_id: int, site_url: str | None = None, allow_loopback: bool | None = None
+) -> Report | None:
+    """Run a queued report to its end. Idempotent: an ended report is left alone, and one
+    found ``running`` was being run by a worker that died: it is marked ``error``."""
+    report = Report.objects.select_related("simulator").filter(pk=report_id).first()
+    if report is None or report.ended:
+        return report
+    if not _claim(report_id):
+        report_mark_lost(report_id=report_id)
+        return Report.objects.get(pk=report_id)
+    from .domain.runner.client import OutboundClient
+    from .domain.runner.guard import AddressPolicy
+    from .domain.runner.run import run_report
+
+    site = (site_url or settings.SITE_URL).rstrip("/")
+    base_url = simulator_base_url(report, site) if report.simulator else report.base_url
+    credentials = credentials_open(report.credentials_sealed)
+    secrets_ = credentials.secrets() if credentials else []
+    loopback = settings.RUNNER_ALLOW_LOOPBACK if allow_loopback is None else allow_loopback
+    logger.info("report %s running against %s", report_id, report.target_kind)
+    try:
+        with OutboundClient(
+            AddressPolicy(allow_loopback=loopback),
+            connect_timeout=settings.RUNNER_CONNECT_TIMEOUT,
+            read_timeout=settings.RUNNER_READ_TIMEOUT,
+        ) as client:
+            result: ReportResult = run_report(
+                _plan(report, credentials, base_url),
+                client=client,
+                callbacks=DbCallbackFactory(report, site),
+                on_step=_StepWriter(report_id, secrets_),
+            )
+    except BaseException as exc:
+        text = _scrub(f"{type(exc).__name__}: {exc}", secrets_)
+        _finish(report_id, Report.Status.ERROR, f"The run stopped: {text}")
+        logger.warning("report %s stopped: %s", report_id, type(exc).__name__)
+        raise
+    status = result.status if result.status in Report.Status.values else Report.Status.PASSED
+    Report.objects.filter(pk=report_id).update(steps=_scrub(result.as_dict()["steps"], secrets_))
+    _finish(report_id, status)
+    logger.info("report %s ended: %s", report_id, status)
+    return Report.objects.get(pk=report_id)
+
+
+def report_mark_lost(*, report_id: int, reason: str = "") -> bool:
+    """A ``running`` report whose worker is gone becomes ``error`` (credentials erased)."""
+    reason = reason or (
+        "The worker running this report stopped in the middle (it was killed or lost); "
+        "start the report again."
+    )
+    marked = Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
+        status=Report.Status.ERROR, error=reason, finished_at=timezone.now(), credentials_sealed=""
+    )
+    if marked:
+        logger.warning("report %s marked as error: worker lost", report_id)
+    return bool(marked)
+
+
+def report_reap_stuck(*, now: Any = None) -> int:
+    """Mark every report ``running`` for longer than the task's hard time limit as ``error``."""
+    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
+    cutoff = (now or timezone.now()) - limit
+    stuck = Report.objects.filter(status=Report.Status.RUNNING, started_at__lt=cutoff)
+    return sum(report_mark_lost(report_id=pk) for pk in stuck.values_list("pk", flat=True))
+
+
+def hook_body_limit() -> int:
+    return int(settings.HOOK_MAX_BODY_BYTES)
+
+
+def hook_receive(*, token: str, headers: dict[str, str], body: bytes) -> str:
+    """Store a notification: "stored", "unknown" (no such hook) or "gone" (report ended)."""
+    hook = CallbackHook.objects.select_related("report").filter(token=token).first()
+    if hook is None:
+        return "unknown"
+    if hook.report.ended:
+        return "gone"
+    kept = {k: v for k, v in headers.items() if k.lower() not in SECRET_HEADERS}
+    ReceivedNotification.objects.create(
+        hook=hook, headers=kept, body=body.decode("utf-8", errors="replace")
+    )
+    return "stored"

@@ -1,0 +1,249 @@
+"""The simulated publisher's state and behaviour: sessions, registrations, deliveries, polls.
+
+``views.simulator`` turns each request into one of these calls and the returned ``SimAnswer``
+into an HTTP response. Registered hooks live in ``SimulatorSession.hooks``; deliveries go over
+HTTP to the callback URL, but only to this app's own ``/hooks/<token>/`` receiver (the simulator
+is reachable without login, so it must not become a way to make this server call anywhere).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+from django.conf import settings
+from django.db import transaction
+
+from .domain import simulation
+from .domain.design import Design
+from .models import CallbackHook, ConnectorDraft, SimulatorSession
+
+logger = logging.getLogger(__name__)
+Fault = SimulatorSession.Fault
+DELETE_HEADER = "X-Simulator-Confirm"
+_HOOK_PATH = re.compile(r"/hooks/(?P<token>[A-Za-z0-9_-]{8,64})/")
+DELIVERY_TIMEOUT = httpx.Timeout(5.0)
+
+
+@dataclass
+class SimAnswer:
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def simulator_session_create(
+    *, draft: ConnectorDraft, design: Design, fault: str = Fault.NONE
+) -> SimulatorSession:
+    if fault not in Fault.values:
+        raise ValueError(f"unknown fault mode {fault!r}")
+    return SimulatorSession.objects.create(
+        token=secrets.token_urlsafe(24),
+        draft=draft,
+        design=design,
+        fault=fault,
+        cursor=simulation.ITEMS_PER_EVENT,
+    )
+
+
+def simulator_base_path(session: SimulatorSession) -> str:
+    return f"/sim/{session.token}"
+
+
+def _slow(session: SimulatorSession) -> None:
+    if session.fault == Fault.SLOW:
+        time.sleep(settings.SIMULATOR_SLOW_SECONDS)
+
+
+def simulator_register(
+    *, session: SimulatorSession, route: simulation.Route, body: Any, origin: str
+) -> SimAnswer:
+    """Check the body, remember the callback URL, answer 201 with the hook's Location."""
+    _slow(session)
+    trigger = session.design["triggers"][route.trigger_index]
+    request = trigger["request"]
+    schema = (request.get("body") or {}).get("schema")
+    errors = simulation.schema_errors(schema, body)
+    callback = simulation.read_pointer(body, request.get("callbackPointer"))
+    if not isinstance(callback, str) or not callback:
+        errors.append((request.get("callbackPointer") or "", "no callback URL in the body"))
+    if errors:
+        listed = [{"pointer": pointer, "message": message} for pointer, message in errors]
+        return SimAnswer(400, {"error": "the registration body is not valid", "errors": listed})
+    hook_id = secrets.token_hex(8)
+    with transaction.atomic():
+        locked = SimulatorSession.objects.select_for_update().get(pk=session.pk)
+        locked.hooks[hook_id] = {
+            "trigger": trigger["operationId"],
+            "callback": callback,
+            "deleted": False,
+        }
+        locked.save(update_fields=["hooks"])
+    base = (session.design["general"].get("basePath") or "/").rstrip("/")
+    path = (
+        simulator_base_path(session) + base + simulation.hook_path(trigger, hook_id, route.params)
+    )
+    headers = {} if session.fault == Fault.NO_LOCATION else {"Location": origin + path}
+    if session.fault == Fault.RELATIVE_LOCATION:
+        headers["Location"] = path
+    status = 200 if session.fault == Fault.STATUS_200 else 201
+    return SimAnswer(status, {"id": hook_id}, headers)
+
+
+def simulator_delete(
+    *, session: SimulatorSession, route: simulation.Route, headers: dict[str, str]
+) -> SimAnswer:
+    """Forget the hook (204); the faults refuse it or keep delivering anyway."""
+    trigger = session.design["triggers"][route.trigger_index]
+    hook_id = simulation.hook_id_from(trigger, route.params) or route.params.get("hook_id", "")
+    lowered = {key.lower() for key in headers}
+    if session.fault == Fault.DELETE_NEEDS_HEADER and DELETE_HEADER.lower() not in lowered:
+        return SimAnswer(401, {"error": f"DELETE needs the {DELETE_HEADER} header"})
+    with transaction.atomic():
+        locked = SimulatorSession.objects.select_for_update().get(pk=session.pk)
+        hook = locked.hooks.get(hook_id)
+        if hook is None or hook["deleted"]:
+            return SimAnswer(404, {"error": "no such subscription"})
+        if session.fault != Fault.DELIVERS_AFTER_DELETE:
+            hook["deleted"] = True
+            locked.save(update_fields=["hooks"])
+    if session.fault == Fault.DELIVERS_AFTER_DELETE:
+        # After the DELETE has been answered, as a publisher that ignored it would.
+        payloads = _payloads(session, trigger)
+        threading.Timer(0.3, _deliver_all, args=(hook["callback"], payloads)).start()
+    return SimAnswer(204)
+
+
+def _payloads(session: SimulatorSession, trigger: dict[str, Any]) -> list[Any]:
+    notification = trigger.get("notification") or {}
+    schema = notification.get("schema")
+    if session.fault == Fault.BAD_PAYLOAD:
+        return [simulation.broken(schema)]
+    samples = list(notification.get("samples") or [])
+    if not samples:
+        samples = [simulation.example(schema.get("items") if _is_array(schema) else schema)]
+    if trigger.get("cardinality") == "batch":
+        return [samples]
+    return samples
+
+
+def _is_array(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "array"
+
+
+def own_hook_url(url: str, allowed_origins: set[str]) -> bool:
+    """Whether ``url`` is this app's callback receiver for a hook that exists."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    found = _HOOK_PATH.fullmatch(parts.path)
+    if origin not in allowed_origins or found is None or parts.query or parts.fragment:
+        return False
+    return CallbackHook.objects.filter(token=found["token"]).exists()
+
+
+def _deliver_all(url: str, payloads: list[Any]) -> int:
+    delivered = 0
+    with httpx.Client(timeout=DELIVERY_TIMEOUT, follow_redirects=False) as client:
+        for payload in payloads:
+            try:
+                response = client.post(url, json=payload)
+            except httpx.HTTPError as exc:
+                logger.info("simulator delivery to %s failed: %s", url, type(exc).__name__)
+                continue
+            delivered += response.is_success
+    return delivered
+
+
+def simulator_fire(*, session: SimulatorSession, origin: str) -> dict[str, int]:
+    """Make the event happen: deliver to every live hook, add items for the polling triggers."""
+    with transaction.atomic():
+        locked = SimulatorSession.objects.select_for_update().get(pk=session.pk)
+        locked.cursor += simulation.ITEMS_PER_EVENT
+        locked.save(update_fields=["cursor"])
+        hooks = [hook for hook in locked.hooks.values() if not hook["deleted"]]
+    allowed = {origin, settings.SITE_URL}
+    triggers = {t["operationId"]: t for t in session.design["triggers"]}
+    delivered = refused = 0
+    for hook in hooks:
+        if not own_hook_url(hook["callback"], allowed):
+            refused += 1
+            continue
+        trigger = triggers.get(hook["trigger"])
+        if trigger is not None:
+            delivered += _deliver_all(hook["callback"], _payloads(session, trigger))
+    return {"hooks": len(hooks), "delivered": delivered, "refused": refused}
+
+
+def simulator_hooks(*, session: SimulatorSession) -> list[dict[str, Any]]:
+    """The registered hooks without their callback URLs (what the control endpoint lists)."""
+    session.refresh_from_db(fields=["hooks"])
+    return [
+        {"id": hook_id, "trigger": hook["trigger"], "deleted": hook["deleted"]}
+        for hook_id, hook in session.hooks.items()
+    ]
+
+
+def _state_name(trigger: dict[str, Any]) -> str:
+    polling = trigger.get("polling") or {}
+    policy = polling.get("policy") or {}
+    return polling.get("stateParameter") or next(iter(policy.get("triggerConfig") or {}), "state")
+
+
+def _state_number(value: str | None) -> int | None:
+    """``s3`` (what the simulator puts in Location) or ``3`` (an item's value): 3."""
+    text = (value or "").removeprefix("s")
+    return int(text) if text.isdigit() else None
+
+
+def simulator_poll(
+    *,
+    session: SimulatorSession,
+    route: simulation.Route,
+    query: dict[str, str],
+    url: str,
+) -> SimAnswer:
+    """The 202/200 polling protocol; ``url`` is the absolute URL polled, without its query."""
+    _slow(session)
+    session.refresh_from_db(fields=["cursor"])
+    trigger = session.design["triggers"][route.trigger_index]
+    name = _state_name(trigger)
+    state = query.get(name)
+    seen = _state_number(state) if state is not None and state.startswith("s") else None
+    if seen is None and state is not None and not _is_default(trigger, name, state):
+        seen = _state_number(state)
+    retry = str((trigger.get("polling") or {}).get("retryInterval") or 60)
+
+    def location(number: int) -> dict[str, str]:
+        return {
+            "Location": f"{url}?{urlencode({**query, name: f's{number}'})}",
+            "Retry-After": retry,
+        }
+
+    if seen is None:  # the first poll: the baseline, nothing before now counts
+        return SimAnswer(202, None, location(0))
+    if seen >= session.cursor:
+        return SimAnswer(202, None, location(seen))
+    body = simulation.polling_items(
+        trigger, seen + 1, session.cursor, newest_first=session.fault != Fault.OLDEST_FIRST
+    )
+    advanced = seen if session.fault == Fault.STATE_STUCK else session.cursor
+    return SimAnswer(200, body, location(advanced))
+
+
+def _is_default(trigger: dict[str, Any], name: str, value: str) -> bool:
+    for parameter in trigger["request"]["parameters"]:
+        if parameter.get("name") == name:
+            return str(parameter.get("default", "")) == value
+    return False
+
+
+def answer_json(answer: SimAnswer) -> str:
+    return "" if answer.body is None else json.dumps(answer.body)

@@ -1,0 +1,30 @@
+"""Celery tasks: thin wrappers named like their services, taking ids, idempotent.
+
+``report_run`` is acknowledged late and rejected when its worker is lost, so a killed worker's
+report is delivered again; ``report_execute`` then finds it ``running`` and marks it ``error``
+instead of leaving it stuck. The reaper covers a message that never comes back.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from connectors import services
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+)
+def report_run(report_id: int) -> str | None:
+    services.report_reap_stuck()
+    report = services.report_execute(report_id=report_id)
+    return report.status if report is not None else None
+
+
+@shared_task
+def report_reap() -> int:
+    return services.report_reap_stuck()

@@ -1,0 +1,134 @@
+"""The draft's test reports: history and start form, the live report, its downloads.
+
+Team scoped through ``draft_access`` (another team's draft is a 404; starting needs the
+editor role, a viewer gets 403). The report page polls its own URL with htmx for the progress
+fragment; once the report has ended the fragment comes with status 286 and polling stops.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseStopPolling
+
+from connectors import selectors, services
+from connectors.domain.runner.model import ReportResult, to_junit
+from connectors.domain.sequence_svg import sequence_svg
+from connectors.forms_reports import ReportStartForm
+from connectors.models import Report
+
+from .access import draft_access
+from .drafts import HtmxHttpRequest
+
+
+def _report(request: HttpRequest, draft_id: int, report_id: int, role: str = "viewer") -> Report:
+    access = draft_access(request, draft_id, role=role)
+    try:
+        return selectors.report_get(draft=access.draft, report_id=report_id)
+    except Report.DoesNotExist as exc:
+        raise Http404("No such report.") from exc
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def report_list(request: HttpRequest, draft_id: int) -> HttpResponse:
+    access = draft_access(
+        request, draft_id, role="editor" if request.method == "POST" else "viewer"
+    )
+    design = services.draft_design(draft=access.draft)
+    form = ReportStartForm(request.POST or None, design=design)
+    if request.method == "POST" and form.is_valid():
+        report = services.report_start(
+            draft=access.draft,
+            user=request.user,
+            trigger_ids=form.cleaned_data["triggers"],
+            target=form.target_value(),
+            credentials=form.credentials(),
+            fault=form.cleaned_data.get("fault") or "none",
+        )
+        return redirect("connectors:report_detail", draft_id=access.draft.pk, report_id=report.pk)
+    context = {
+        "access": access,
+        "draft": access.draft,
+        "form": form,
+        "reports": selectors.report_list(draft=access.draft),
+    }
+    return render(
+        request, "connectors/reports/list.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_http_methods(["GET"])
+@login_required
+def report_detail(request: HtmxHttpRequest, draft_id: int, report_id: int) -> HttpResponse:
+    report = _report(request, draft_id, report_id)
+    context = {
+        "draft": report.draft,
+        "report": report,
+        "diagram": mark_safe(sequence_svg(report.steps, title=f"Report {report.pk} lifecycle")),
+        "waiting_for_event": report.target_kind == Report.Target.API
+        and report.status == Report.Status.RUNNING,
+    }
+    if request.htmx:
+        response = render(request, "connectors/reports/detail.html#progress", context)
+        if report.ended:
+            stop = HttpResponseStopPolling(response.content)
+            return stop
+        return response
+    return render(request, "connectors/reports/detail.html", context)
+
+
+def report_document(report: Report) -> dict[str, object]:
+    return {
+        "id": report.pk,
+        "draft": report.draft_id,
+        "design_version": report.design_version,
+        "triggers": report.trigger_ids,
+        "target": {"kind": report.target_kind, "base_url": report.base_url},
+        "status": report.status,
+        "error": report.error,
+        "created_at": report.created_at.isoformat(),
+        "finished_at": report.finished_at.isoformat() if report.finished_at else None,
+        "steps": report.steps,
+    }
+
+
+@require_http_methods(["GET"])
+@login_required
+def report_json(request: HttpRequest, draft_id: int, report_id: int) -> HttpResponse:
+    report = _report(request, draft_id, report_id)
+    text = json.dumps(report_document(report), indent=2)
+    response = HttpResponse(text, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="report-{report.pk}.json"'
+    return response
+
+
+@require_http_methods(["GET"])
+@login_required
+def report_junit(request: HttpRequest, draft_id: int, report_id: int) -> HttpResponse:
+    report = _report(request, draft_id, report_id)
+    result = ReportResult.from_dict({"status": report.status, "steps": report.steps})
+    xml = to_junit(result, f"{report.draft.title} report {report.pk}")
+    response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="report-{report.pk}.junit.xml"'
+    return response
+
+
+urlpatterns = [
+    path("drafts/<int:draft_id>/reports/", report_list, name="report_list"),
+    path("drafts/<int:draft_id>/reports/<int:report_id>/", report_detail, name="report_detail"),
+    path(
+        "drafts/<int:draft_id>/reports/<int:report_id>/report.json", report_json, name="report_json"
+    ),
+    path(
+        "drafts/<int:draft_id>/reports/<int:report_id>/report.junit.xml",
+        report_junit,
+        name="report_junit",
+    ),
+]

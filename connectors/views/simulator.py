@@ -1,0 +1,89 @@
+"""The simulated publisher of a design: ``/sim/<token>/...`` (no login, no CSRF: an API).
+
+``/sim/<token>/_control/fire`` (POST) makes the event happen: every live hook gets the
+notification samples, the polling triggers get new items. ``/sim/<token>/_control/hooks`` (GET)
+lists the hooks and whether they were deleted. Everything else under the token is the design's
+own API: its registration, DELETE and polling paths (with or without the basePath).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from connectors import selectors
+from connectors import services_simulator as sim
+from connectors.domain import simulation
+from connectors.models import SimulatorSession
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+def _session(token: str) -> SimulatorSession:
+    try:
+        return selectors.simulator_session_get(token=token)
+    except SimulatorSession.DoesNotExist as exc:
+        raise Http404("No such simulator.") from exc
+
+
+def _origin(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def _respond(answer: sim.SimAnswer) -> HttpResponse:
+    if answer.body is None:
+        response = HttpResponse(status=answer.status)
+    else:
+        response = JsonResponse(answer.body, status=answer.status, safe=False)
+    for name, value in answer.headers.items():
+        response[name] = value
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def simulator_fire(request: HttpRequest, token: str) -> HttpResponse:
+    counts = sim.simulator_fire(session=_session(token), origin=_origin(request))
+    return JsonResponse(counts)
+
+
+@require_http_methods(["GET"])
+def simulator_hooks(request: HttpRequest, token: str) -> HttpResponse:
+    return JsonResponse({"hooks": sim.simulator_hooks(session=_session(token))})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+def simulator_api(request: HttpRequest, token: str, rest: str = "") -> HttpResponse:
+    session = _session(token)
+    found = simulation.route(session.design, request.method or "GET", "/" + rest)
+    if found is None:
+        return JsonResponse({"error": f"no operation at {request.method} /{rest}"}, status=404)
+    if found.role == "delete":
+        return _respond(
+            sim.simulator_delete(session=session, route=found, headers=dict(request.headers))
+        )
+    if found.role == "poll":
+        url = request.build_absolute_uri(request.path)
+        query = {key: request.GET[key] for key in request.GET}
+        return _respond(sim.simulator_poll(session=session, route=found, query=query, url=url))
+    raw = request.read(MAX_BODY_BYTES + 1)
+    try:
+        body = json.loads(raw or b"null")
+    except ValueError:
+        return JsonResponse({"error": "the body is not JSON"}, status=400)
+    return _respond(
+        sim.simulator_register(session=session, route=found, body=body, origin=_origin(request))
+    )
+
+
+urlpatterns = [
+    path("sim/<str:token>/_control/fire", simulator_fire, name="simulator_fire"),
+    path("sim/<str:token>/_control/hooks", simulator_hooks, name="simulator_hooks"),
+    path("sim/<str:token>/", simulator_api, name="simulator_root"),
+    path("sim/<str:token>/<path:rest>", simulator_api, name="simulator_api"),
+]

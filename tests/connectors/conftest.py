@@ -1,0 +1,74 @@
+"""Fixtures of the report tests: designs the simulator can serve, a live site, loopback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from connectors import services
+from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
+from connectors.domain.design import new_design
+from connectors.models import ConnectorDraft, Team
+from tests.factories import make_team, make_user
+
+
+def report_design(
+    *, webhook: bool = True, polling: bool = True, batch: bool = False
+) -> dict[str, Any]:
+    design = new_design("Orders")
+    design["security"] = {
+        "type": "apiKey",
+        "apiKey": {"label": "API key", "name": "X-Api-Key", "in": "header"},
+    }
+    if webhook:
+        design["triggers"].append(
+            new_webhook_trigger(
+                summary="When an order is created",
+                path="/hooks",
+                body_schema={
+                    "type": "object",
+                    "properties": {
+                        "callbackUrl": {"type": "string"},
+                        "event": {"type": "string", "default": "created"},
+                    },
+                },
+                notification_samples=[{"id": "o-1", "total": 12.5}],
+                cardinality="batch" if batch else "single",
+            )
+        )
+    if polling:
+        design["triggers"].append(
+            new_polling_trigger(
+                summary="When an order is updated",
+                path="/orders/updates",
+                state_parameter="since",
+                item_samples=[{"id": 1, "status": "paid"}],
+            )
+        )
+    return design
+
+
+def make_report_draft(team: Team | None = None, **kwargs: Any) -> ConnectorDraft:
+    owner = make_user()
+    team = team or make_team(owner=owner)
+    return services.draft_create(
+        team=team, user=owner, title="Orders", design=report_design(**kwargs)
+    )
+
+
+@pytest.fixture
+def loopback(settings: Any) -> None:
+    """The runner may call 127.0.0.1 (the live server); production never allows it."""
+    settings.RUNNER_ALLOW_LOOPBACK = True
+
+
+@pytest.fixture
+def site(live_server: Any, settings: Any, loopback: None) -> str:
+    """The app served on a real port, with short waits so that a failing report ends soon."""
+    settings.SITE_URL = live_server.url
+    settings.RUNNER_CALLBACK_WAIT_SECONDS = 5
+    settings.RUNNER_READ_TIMEOUT = 2
+    settings.SIMULATOR_SLOW_SECONDS = 4
+    settings.RUNNER_MAX_SLEEP_SECONDS = 0.05
+    return live_server.url

@@ -1,0 +1,179 @@
+"""Report pages: team scoped, viewers cannot start, CSRF enforced, polling stops at the end."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from connectors import services
+from connectors.models import Membership, Report
+from tests.connectors.conftest import report_design
+from tests.factories import add_member, make_team, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def people() -> dict[str, Any]:
+    owner, viewer, stranger = make_user(), make_user(), make_user()
+    team = make_team(owner=owner)
+    add_member(team, viewer, Membership.Role.VIEWER)
+    make_team(owner=stranger)
+    draft = services.draft_create(team=team, user=owner, title="Orders", design=report_design())
+    return {"owner": owner, "viewer": viewer, "stranger": stranger, "draft": draft}
+
+
+def client_for(user: Any, csrf: bool = False) -> Client:
+    client = Client(enforce_csrf_checks=csrf)
+    client.force_login(user)
+    return client
+
+
+def start_url(draft: Any) -> str:
+    return reverse("connectors:report_list", args=[draft.pk])
+
+
+def a_report(draft: Any, **fields: Any) -> Report:
+    report = services.report_start(
+        draft=draft, user=None, trigger_ids=[], target="simulator", enqueue=False
+    )
+    Report.objects.filter(pk=report.pk).update(**fields)
+    report.refresh_from_db()
+    return report
+
+
+def test_owner_starts_a_report_queued_on_commit(
+    people, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    queued: list[int] = []
+    monkeypatch.setattr("connectors.tasks.report_run.delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(people["owner"]).post(
+            start_url(people["draft"]),
+            {"target": "simulator", "fault": "none", "api_key": "k-123456"},
+        )
+    report = Report.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "connectors:report_detail", args=[people["draft"].pk, report.pk]
+    )
+    assert queued == [report.pk] and report.status == "queued"
+    assert "k-123456" not in report.credentials_sealed
+    assert services.credentials_open(report.credentials_sealed).api_key == "k-123456"
+
+
+def test_viewer_cannot_start_403_and_sees_no_form(people) -> None:
+    client = client_for(people["viewer"])
+    assert client.post(start_url(people["draft"]), {"target": "simulator"}).status_code == 403
+    page = client.get(start_url(people["draft"]))
+    assert page.status_code == 200 and b"Run the report" not in page.content
+    assert not Report.objects.exists()
+
+
+def test_other_team_gets_404_everywhere(people) -> None:
+    report = a_report(people["draft"])
+    client = client_for(people["stranger"])
+    draft_id = people["draft"].pk
+    for name, args in [
+        ("report_list", [draft_id]),
+        ("report_detail", [draft_id, report.pk]),
+        ("report_json", [draft_id, report.pk]),
+        ("report_junit", [draft_id, report.pk]),
+    ]:
+        assert client.get(reverse(f"connectors:{name}", args=args)).status_code == 404, name
+    assert client.post(start_url(people["draft"]), {"target": "simulator"}).status_code == 404
+
+
+def test_start_needs_the_csrf_token(people) -> None:
+    client = client_for(people["owner"], csrf=True)
+    assert client.post(start_url(people["draft"]), {"target": "simulator"}).status_code == 403
+    page = client.get(start_url(people["draft"]))
+    token = page.cookies["csrftoken"].value
+    with_token = client.post(
+        start_url(people["draft"]), {"target": "simulator", "csrfmiddlewaretoken": token}
+    )
+    assert with_token.status_code == 302
+
+
+def test_api_target_needs_a_url(people) -> None:
+    response = client_for(people["owner"]).post(
+        start_url(people["draft"]), {"target": "api", "base_url": ""}
+    )
+    assert response.status_code == 400 and b"base URL" in response.content
+
+
+def test_progress_polls_while_running_and_stops_with_286_when_ended(people) -> None:
+    report = a_report(people["draft"], status="running")
+    url = reverse("connectors:report_detail", args=[people["draft"].pk, report.pk])
+    client = client_for(people["viewer"])
+    running = client.get(url, HTTP_HX_REQUEST="true")
+    assert running.status_code == 200 and b'hx-trigger="every 1s"' in running.content
+    assert b"<html" not in running.content  # only the fragment
+    Report.objects.filter(pk=report.pk).update(status="passed")
+    ended = client.get(url, HTTP_HX_REQUEST="true")
+    assert ended.status_code == 286 and b"hx-trigger" not in ended.content
+
+
+STEP = {
+    "key": "webhook:register",
+    "title": "Register <script>alert(1)</script>",
+    "status": "failed",
+    "duration_ms": 12,
+    "exchanges": [
+        {
+            "method": "POST",
+            "url": "http://api.example.com/<script>x</script>",
+            "request_headers": {},
+            "request_body": None,
+            "status": 500,
+            "response_headers": {},
+            "response_body": "<b>boom</b>",
+            "duration_ms": 12,
+            "error": None,
+        }
+    ],
+    "findings": [
+        {
+            "code": "RegistrationFailed",
+            "severity": "error",
+            "message": "It failed.",
+            "pointer": None,
+        }
+    ],
+    "detail": "",
+}
+
+
+def test_page_shows_steps_exchanges_and_an_escaped_svg_diagram(people) -> None:
+    report = a_report(people["draft"], status="failed", steps=[STEP])
+    page = client_for(people["viewer"]).get(
+        reverse("connectors:report_detail", args=[people["draft"].pk, report.pk])
+    )
+    html = page.content.decode()
+    assert "<svg" in html and "<details" in html and "RegistrationFailed" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_downloads_json_and_junit(people) -> None:
+    report = a_report(people["draft"], status="failed", steps=[STEP])
+    client = client_for(people["viewer"])
+    args = [people["draft"].pk, report.pk]
+    document = json.loads(client.get(reverse("connectors:report_json", args=args)).content)
+    assert document["status"] == "failed" and document["steps"][0]["key"] == "webhook:register"
+    xml = client.get(reverse("connectors:report_junit", args=args)).content.decode()
+    assert "<testsuite" in xml and 'type="RegistrationFailed"' in xml
+
+
+def test_history_lists_the_drafts_reports(people) -> None:
+    first, second = a_report(people["draft"]), a_report(people["draft"], status="passed")
+    page = client_for(people["viewer"]).get(start_url(people["draft"])).content.decode()
+    assert page.index(f"#{second.pk}") < page.index(f"#{first.pk}")

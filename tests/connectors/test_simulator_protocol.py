@@ -1,0 +1,99 @@
+"""The simulator speaks the design's API: registration, DELETE, 202/200 polling, control."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from connectors import services
+from connectors.models import SimulatorSession
+from tests.connectors.conftest import make_report_draft
+
+pytestmark = pytest.mark.django_db
+Fault = SimulatorSession.Fault
+
+
+def session(fault: str = Fault.NONE) -> SimulatorSession:
+    draft = make_report_draft()
+    return services.simulator_session_create(draft=draft, design=draft.design, fault=fault)
+
+
+def register(sim: SimulatorSession, body: Any) -> Any:
+    client = Client(enforce_csrf_checks=True)  # a machine endpoint: no CSRF token needed
+    return client.post(
+        f"/sim/{sim.token}/hooks", data=json.dumps(body), content_type="application/json"
+    )
+
+
+def test_registration_answers_201_with_an_absolute_location_under_the_base() -> None:
+    sim = session()
+    response = register(sim, {"callbackUrl": "http://testserver/hooks/x/", "event": "created"})
+    assert response.status_code == 201
+    assert response["Location"].startswith(f"http://testserver/sim/{sim.token}/hooks/")
+    sim.refresh_from_db()
+    assert [h["callback"] for h in sim.hooks.values()] == ["http://testserver/hooks/x/"]
+
+
+def test_registration_body_is_checked_against_the_schema() -> None:
+    response = register(session(), {"callbackUrl": 5})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["pointer"] == "/callbackUrl"
+
+
+def test_delete_forgets_the_hook_and_a_second_delete_is_404() -> None:
+    sim = session()
+    location = register(sim, {"callbackUrl": "http://testserver/hooks/x/"})["Location"]
+    assert Client().delete(location).status_code == 204
+    assert Client().get(f"/sim/{sim.token}/_control/hooks").json()["hooks"][0]["deleted"] is True
+    assert Client().delete(location).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("fault", "check"),
+    [
+        (Fault.NO_LOCATION, lambda r: r.status_code == 201 and "Location" not in r),
+        (Fault.RELATIVE_LOCATION, lambda r: r["Location"].startswith("/sim/")),
+        (Fault.STATUS_200, lambda r: r.status_code == 200),
+    ],
+)
+def test_registration_faults(fault: str, check: Any) -> None:
+    assert check(register(session(fault), {"callbackUrl": "http://testserver/hooks/x/"}))
+
+
+def test_delete_needing_a_header_refuses_the_connection_only_delete() -> None:
+    sim = session(Fault.DELETE_NEEDS_HEADER)
+    location = register(sim, {"callbackUrl": "http://testserver/hooks/x/"})["Location"]
+    assert Client().delete(location).status_code == 401
+    assert Client().delete(location, HTTP_X_SIMULATOR_CONFIRM="yes").status_code == 204
+
+
+def poll(sim: SimulatorSession, url: str | None = None) -> Any:
+    return Client().get(url or f"/sim/{sim.token}/orders/updates?since=0")
+
+
+@pytest.mark.parametrize("fault", [Fault.NONE, Fault.OLDEST_FIRST, Fault.STATE_STUCK])
+def test_polling_baseline_then_items_then_nothing_new(fault: str) -> None:
+    sim = session(fault)
+    first = poll(sim)
+    assert first.status_code == 202 and first["Retry-After"] == "300"
+    second = poll(sim, first["Location"])
+    assert second.status_code == 200
+    ids = [item["id"] for item in second.json()["value"]]
+    assert ids == ([1, 2, 3] if fault == Fault.OLDEST_FIRST else [3, 2, 1])
+    third = poll(sim, second["Location"])
+    assert third.status_code == (200 if fault == Fault.STATE_STUCK else 202)
+
+
+def test_fire_refuses_callbacks_that_are_not_this_apps_receiver() -> None:
+    sim = session()
+    register(sim, {"callbackUrl": "http://169.254.169.254/latest/meta-data/"})
+    response = Client().post(f"/sim/{sim.token}/_control/fire")
+    assert response.json() == {"hooks": 1, "delivered": 0, "refused": 1}
+
+
+def test_unknown_token_and_unknown_path_are_404() -> None:
+    assert Client().get("/sim/unknown/orders/updates").status_code == 404
+    assert Client().get(f"/sim/{session().token}/nowhere").status_code == 404
