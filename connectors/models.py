@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from .fields import OrderedJSONField
+
 
 class Team(models.Model):
     name = models.CharField(max_length=100)
@@ -56,7 +58,7 @@ class Membership(models.Model):
 class ConnectorDraft(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="drafts")
     title = models.CharField(max_length=200)
-    design = models.JSONField()
+    design = OrderedJSONField()
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -87,7 +89,7 @@ class ConnectorDraft(models.Model):
 class Revision(models.Model):
     draft = models.ForeignKey(ConnectorDraft, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
-    design = models.JSONField()
+    design = OrderedJSONField()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -127,7 +129,7 @@ class SimulatorSession(models.Model):
     draft = models.ForeignKey(
         ConnectorDraft, on_delete=models.CASCADE, related_name="simulator_sessions"
     )
-    design = models.JSONField()
+    design = OrderedJSONField()
     fault = models.CharField(max_length=30, choices=Fault.choices, default=Fault.NONE)
     hooks = models.JSONField(default=dict)
     cursor = models.PositiveIntegerField(default=0)
@@ -158,7 +160,7 @@ class Report(models.Model):
 
     draft = models.ForeignKey(ConnectorDraft, on_delete=models.CASCADE, related_name="reports")
     design_version = models.PositiveIntegerField()
-    design = models.JSONField()
+    design = OrderedJSONField()
     trigger_ids = models.JSONField(default=list)
     target_kind = models.CharField(max_length=10, choices=Target.choices)
     base_url = models.CharField(max_length=2000)
@@ -166,7 +168,7 @@ class Report(models.Model):
         SimulatorSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    steps = models.JSONField(default=list)
+    steps = OrderedJSONField(default=list)
     # Why the run ended in error (worker lost, unexpected exception); never holds a secret.
     error = models.TextField(blank=True)
     # Fernet token of the connection credentials (see services.credentials_seal); "" once the
