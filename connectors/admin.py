@@ -28,7 +28,7 @@ class MembershipAdmin(admin.ModelAdmin):
 class RevisionInline(admin.TabularInline):
     model = Revision
     extra = 0
-    fields = ["number", "author", "created_at", "message"]
+    fields = ("number", "author", "created_at", "message")
     readonly_fields = fields
     can_delete = False
     show_change_link = True

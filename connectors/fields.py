@@ -10,14 +10,22 @@ flow designer shows), so designs are stored as JSON text instead.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import models
 
+if TYPE_CHECKING:  # the stubs type TextField's values as str; ours are JSON values
+    _TextField = models.TextField[Any, Any]
+else:
+    _TextField = models.TextField
 
-class OrderedJSONField(models.TextField):  # type: ignore[type-arg]
+
+class OrderedJSONField(_TextField):
     description = "JSON stored as text, key order kept"
+    # Read by django-stubs' mypy plugin: the model attribute holds any JSON value.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         return None if value is None else json.loads(value)
@@ -37,5 +45,5 @@ class OrderedJSONField(models.TextField):  # type: ignore[type-arg]
     def value_to_string(self, obj: Any) -> str:
         return self.get_prep_value(self.value_from_object(obj)) or ""
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         return super().formfield(**{"form_class": forms.JSONField, **kwargs})

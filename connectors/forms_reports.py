@@ -51,7 +51,9 @@ class ReportStartForm(forms.Form):
     def __init__(self, *args: Any, design: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.security_type = design["security"].get("type", "none")
-        self.fields["triggers"].choices = [
+        triggers = self.fields["triggers"]
+        assert isinstance(triggers, forms.MultipleChoiceField)
+        triggers.choices = [
             (t["operationId"], f"{t['summary'] or t['operationId']} ({t['kind']})")
             for t in design["triggers"]
         ]
@@ -61,7 +63,7 @@ class ReportStartForm(forms.Form):
                 del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("target") == "api":
             url = data.get("base_url") or ""
             if urlsplit(url).scheme not in ("http", "https"):

@@ -124,12 +124,13 @@ def simulator_delete(
 
 def _payloads(session: SimulatorSession, trigger: dict[str, Any]) -> list[Any]:
     notification = trigger.get("notification") or {}
-    schema = notification.get("schema")
+    schema = notification.get("schema") if isinstance(notification.get("schema"), dict) else None
     if session.fault == Fault.BAD_PAYLOAD:
         return [simulation.broken(schema)]
     samples = list(notification.get("samples") or [])
     if not samples:
-        samples = [simulation.example(schema.get("items") if _is_array(schema) else schema)]
+        items = schema.get("items") if schema is not None and _is_array(schema) else schema
+        samples = [simulation.example(items)]
     if trigger.get("cardinality") == "batch":
         return [samples]
     return samples
