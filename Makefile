@@ -25,7 +25,7 @@ run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py create_demo
 	@echo "Trigger Designer on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
-	$(BIN)/python manage.py run_app $(HOST):$(PORT)
+	SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py run_app $(HOST):$(PORT)
 
 # Browser tests drive Debian's chromium (never a downloaded browser): install it when missing
 # and this machine allows it, else say what to do.

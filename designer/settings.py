@@ -168,8 +168,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 # The test report's runner (issue 4). Loopback targets (127.0.0.1, ::1) are refused unless this
-# is on: local development and the test suite turn it on, production leaves it off.
-RUNNER_ALLOW_LOOPBACK = env_bool("RUNNER_ALLOW_LOOPBACK", False)
+# is on. It follows DEBUG unless set: on for local development (so `make run` can test against
+# its own simulator) and the test suite, off in production.
+RUNNER_ALLOW_LOOPBACK = env_bool("RUNNER_ALLOW_LOOPBACK", DEBUG)
 # The absolute base of this app as the outside world reaches it: callback URLs
 # (/hooks/<token>/) and the simulator (/sim/<token>/) are built on it.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
