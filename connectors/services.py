@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, TextField, Value
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -122,8 +122,10 @@ def draft_save(
     """
     design = validate_design(migrate_design(design, copy=False))
     new_version = based_on_version + 1
+    # The row and the revision store the same text: encode the design once for both.
+    text = Value(ConnectorDraft._meta.get_field("design").get_prep_value(design), TextField())
     updated = ConnectorDraft.objects.filter(pk=draft.pk, version=based_on_version).update(
-        design=design,
+        design=text,
         title=design["general"]["title"] or draft.title,
         version=F("version") + 1,
         updated_by=_actor(user),
@@ -134,7 +136,7 @@ def draft_save(
         current = ConnectorDraft.objects.get(pk=draft.pk)
         raise DraftConflict(current=current, based_on_version=based_on_version)
     Revision.objects.create(
-        draft=draft, number=new_version, design=design, author=_actor(user), message=message
+        draft=draft, number=new_version, design=text, author=_actor(user), message=message
     )
     # The row's design is the one just written: reload the other columns, not 80 KB of JSON.
     draft.refresh_from_db(from_queryset=ConnectorDraft.objects.defer("design"))

