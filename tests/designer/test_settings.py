@@ -67,7 +67,7 @@ def test_database_and_broker_follow_the_environment(settings) -> None:
     assert settings.DATABASES["default"]["ENGINE"] == expected_engine
     broker_url = os.environ.get("CELERY_BROKER_URL")
     if broker_url:
-        assert settings.CELERY_BROKER_URL == broker_url
+        assert broker_url == settings.CELERY_BROKER_URL
     else:
         assert settings.CELERY_BROKER_URL.startswith("sqla+sqlite:///")
         assert settings.CELERY_BROKER_TRANSPORT_OPTIONS == {}

@@ -1,4 +1,4 @@
-"""``manage.py import_connector FILE [--properties FILE] [--team SLUG]``: a swagger file into a new draft."""
+"""``manage.py import_connector FILE [--properties FILE] [--team SLUG]``: import a draft."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import subprocess
@@ -119,10 +120,8 @@ def test_lint_json_output_lists_findings(corpus_dir: Path, capsys) -> None:
 def test_lint_a_draft_by_id_fills_design_fields(corpus_dir: Path) -> None:
     draft = import_corpus(corpus_dir, "Eduframe")
     out = io.StringIO()
-    try:
+    with contextlib.suppress(SystemExit):
         call_command("lint_connector", str(draft.pk), "--format", "json", stdout=out)
-    except SystemExit:
-        pass
     findings = json.loads(out.getvalue())
     assert any(f["field"] and f["field"].startswith("/triggers/0") for f in findings)
 

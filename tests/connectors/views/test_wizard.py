@@ -642,3 +642,16 @@ def test_step_queries_do_not_grow_with_the_triggers(
         section_post = queries(client_alice, "post", section(draft, 0, "callback"), data)
         counts.append((get, post, page, section_post))
     assert counts[0] == counts[1]
+
+
+def test_test_step_links_to_the_drafts_reports(client) -> None:
+    from django.urls import reverse
+
+    from tests.factories import make_draft, make_team, make_user
+
+    user = make_user()
+    draft = make_draft(make_team(owner=user), user)
+    client.force_login(user)
+    response = client.get(reverse("connectors:wizard_step", args=[draft.pk, "test"]))
+    assert response.status_code == 200
+    assert reverse("connectors:report_list", args=[draft.pk]) in response.content.decode()
