@@ -15,8 +15,12 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
+
+if TYPE_CHECKING:
+    from .model import Step
+    from .plan import Plan
 
 _TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 _MAX_DEPTH = 12  # a recursive schema gets a bounded example, not a RecursionError
@@ -86,6 +90,26 @@ def operation_request(
 
     request.url = base_url.rstrip("/") + _TEMPLATE.sub(fill, path)
     return request
+
+
+def trigger_request(
+    plan: Plan, trigger: dict[str, Any], swagger: dict[str, Any], step: Step
+) -> OperationRequest | None:
+    """The trigger's request for this run; None, with a finding on ``step``, when a path
+    parameter has neither a default nor a value given for the run."""
+    request = trigger["request"]
+    call = operation_request(
+        plan.base_url, request["path"], request.get("parameters"), swagger, plan.parameter_values
+    )
+    if call.missing:
+        step.add(
+            "MissingParameterValue",
+            "error",
+            f"The path parameter(s) {', '.join(call.missing)} of {request['path']} have no "
+            "default and no value for this run: give them a default or a value in the test form.",
+        )
+        return None
+    return call
 
 
 def _value(parameter: dict[str, Any], values: dict[str, str]) -> str | None:

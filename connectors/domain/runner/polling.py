@@ -21,7 +21,7 @@ from itertools import pairwise
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
-from .build import operation_request
+from .build import trigger_request
 from .credentials import apply
 from .model import Exchange, Step
 from .plan import Plan
@@ -75,17 +75,8 @@ def first_call(
     step: Step,
     state: PollState,
 ) -> None:
-    request = trigger["request"]
-    call = operation_request(
-        plan.base_url, request["path"], request.get("parameters"), swagger, plan.parameter_values
-    )
-    if call.missing:
-        step.add(
-            "MissingParameterValue",
-            "error",
-            f"The path parameter(s) {', '.join(call.missing)} have no default and no value for "
-            "this run: give them a default or a value in the test form.",
-        )
+    call = trigger_request(plan, trigger, swagger, step)
+    if call is None:
         return
     # The platform keeps the connection's authentication on every poll; the URL is Location's.
     apply(plan.credentials, plan.design.get("security") or {}, state.headers, state.params)

@@ -18,7 +18,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from .build import example_value, operation_request, parameters, resolve, set_at_pointer
+from .build import example_value, parameters, resolve, set_at_pointer, trigger_request
 from .callbacks import CallbackEndpoint, CallbackFactory
 from .credentials import apply
 from .model import Exchange, Step
@@ -93,16 +93,8 @@ def register(
 ) -> tuple[bool, str | None]:
     """Send the registration; (whether it was accepted, the Location to DELETE or None)."""
     request = trigger["request"]
-    call = operation_request(
-        plan.base_url, request["path"], request.get("parameters"), swagger, plan.parameter_values
-    )
-    if call.missing:
-        step.add(
-            "MissingParameterValue",
-            "error",
-            f"The path parameter(s) {', '.join(call.missing)} of {request['path']} have no "
-            "default and no value for this run: give them a default or a value in the test form.",
-        )
+    call = trigger_request(plan, trigger, swagger, step)
+    if call is None:
         return False, None
     if not request.get("callbackPointer"):
         step.add(
