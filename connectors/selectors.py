@@ -163,7 +163,7 @@ def simulator_session_get(*, token: str) -> SimulatorSession:
 
 def report_list(*, draft: ConnectorDraft, limit: int = HISTORY_LIMIT) -> QuerySet[Report]:
     """The draft's reports, newest first (the draft came through a scoped selector)."""
-    return draft.reports.select_related("started_by").order_by("-created_at", "-pk")[:limit]
+    return draft.reports.select_related("started_by", "simulator").order_by("-created_at", "-pk")[:limit]
 
 
 def report_get(*, draft: ConnectorDraft, report_id: int) -> Report:

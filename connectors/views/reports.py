@@ -8,11 +8,14 @@ fragment; once the report has ended the fragment comes with status 286 and polli
 from __future__ import annotations
 
 import json
+import math
+import time
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseStopPolling
@@ -23,7 +26,7 @@ from connectors.domain.sequence_svg import sequence_svg
 from connectors.forms_reports import ReportStartForm
 from connectors.models import Report
 
-from .access import draft_access
+from .access import DraftAccess, draft_access
 from .drafts import HtmxHttpRequest
 
 
@@ -35,6 +38,88 @@ def _report(request: HttpRequest, draft_id: int, report_id: int, role: str = "vi
         raise Http404("No such report.") from exc
 
 
+WIZARD_RECENT_REPORTS = 5
+
+
+def progress_context(report: Report) -> dict[str, Any]:
+    """What the progress fragment needs: the report, its diagram, the event countdown."""
+    waiting = report.target_kind == Report.Target.API and report.status == Report.Status.RUNNING
+    seconds_left = None
+    if waiting:
+        deadlines = [
+            step["wait_until"]
+            for step in report.steps
+            if step.get("status") == "running" and step.get("wait_until")
+        ]
+        if deadlines:
+            seconds_left = max(0, math.ceil(max(deadlines) - time.time()))
+    return {
+        "report": report,
+        "diagram": mark_safe(sequence_svg(report.steps, title=f"Report {report.pk} lifecycle")),
+        "waiting_for_event": waiting,
+        "seconds_left": seconds_left,
+    }
+
+
+def test_step_context(
+    request: HttpRequest,
+    access: DraftAccess,
+    design: dict[str, Any],
+    report_form: ReportStartForm | None = None,
+) -> dict[str, Any]:
+    """The wizard's Test step: the start form, the recent reports, the chosen one's progress.
+
+    ``?report=N`` picks the report shown live (the one just started redirects there); without
+    it the newest report of the draft is shown.
+    """
+    recent = list(selectors.report_list(draft=access.draft, limit=WIZARD_RECENT_REPORTS))
+    shown: Report | None = recent[0] if recent else None
+    wanted = request.GET.get("report", "")
+    if wanted.isdigit():
+        shown = next((r for r in recent if r.pk == int(wanted)), None)
+        if shown is None:
+            try:
+                shown = selectors.report_get(draft=access.draft, report_id=int(wanted))
+            except Report.DoesNotExist as exc:
+                raise Http404("No such report.") from exc
+    context: dict[str, Any] = {
+        "report_form": report_form or ReportStartForm(design=design, auto_id="report_%s"),
+        "recent_reports": recent,
+    }
+    if shown is not None:
+        context.update(progress_context(shown))
+    return context
+
+
+def _start(request: HttpRequest, access: DraftAccess, form: ReportStartForm) -> Report:
+    return services.report_start(
+        draft=access.draft,
+        user=request.user,
+        trigger_ids=form.cleaned_data["triggers"],
+        target=form.target_value(),
+        credentials=form.credentials(),
+        fault=form.cleaned_data.get("fault") or "none",
+    )
+
+
+@require_http_methods(["POST"])
+@login_required
+def wizard_test_start(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """Start a report from the wizard's Test step and come back to it, showing its progress."""
+    from .wizard import _render, _step_context  # the wizard module imports this one
+
+    access = draft_access(request, draft_id, role="editor")
+    design = services.draft_design(draft=access.draft, copy=False)
+    form = ReportStartForm(request.POST, design=design, auto_id="report_%s")
+    if form.is_valid():
+        report = _start(request, access, form)
+        url = reverse("connectors:wizard_step", args=[access.draft.pk, "test"])
+        return redirect(f"{url}?report={report.pk}")
+    context = _step_context(request, access, "test")
+    context.update(test_step_context(request, access, design, report_form=form))
+    return _render(request, "test", context, status=400)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def report_list(request: HttpRequest, draft_id: int) -> HttpResponse:
@@ -44,14 +129,7 @@ def report_list(request: HttpRequest, draft_id: int) -> HttpResponse:
     design = services.draft_design(draft=access.draft)
     form = ReportStartForm(request.POST or None, design=design)
     if request.method == "POST" and form.is_valid():
-        report = services.report_start(
-            draft=access.draft,
-            user=request.user,
-            trigger_ids=form.cleaned_data["triggers"],
-            target=form.target_value(),
-            credentials=form.credentials(),
-            fault=form.cleaned_data.get("fault") or "none",
-        )
+        report = _start(request, access, form)
         return redirect("connectors:report_detail", draft_id=access.draft.pk, report_id=report.pk)
     context = {
         "access": access,
@@ -70,13 +148,11 @@ def report_detail(request: HtmxHttpRequest, draft_id: int, report_id: int) -> Ht
     report = _report(request, draft_id, report_id)
     context = {
         "draft": report.draft,
-        "report": report,
-        "diagram": mark_safe(sequence_svg(report.steps, title=f"Report {report.pk} lifecycle")),
-        "waiting_for_event": report.target_kind == Report.Target.API
-        and report.status == Report.Status.RUNNING,
+        "in_wizard": request.GET.get("in_wizard") == "1",  # also refresh the recent list
+        **progress_context(report),
     }
     if request.htmx:
-        response = render(request, "connectors/reports/detail.html#progress", context)
+        response = render(request, "connectors/reports/_progress.html", context)
         if report.ended:
             stop = HttpResponseStopPolling(response.content)
             return stop
@@ -122,6 +198,7 @@ def report_junit(request: HttpRequest, draft_id: int, report_id: int) -> HttpRes
 
 urlpatterns = [
     path("drafts/<int:draft_id>/reports/", report_list, name="report_list"),
+    path("drafts/<int:draft_id>/wizard/test/start/", wizard_test_start, name="wizard_test_start"),
     path("drafts/<int:draft_id>/reports/<int:report_id>/", report_detail, name="report_detail"),
     path(
         "drafts/<int:draft_id>/reports/<int:report_id>/report.json", report_json, name="report_json"

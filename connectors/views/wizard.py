@@ -42,6 +42,7 @@ from connectors.domain.wizard_edit import (
 from connectors.models import ConnectorDraft
 
 from .access import DraftAccess, draft_access
+from .reports import test_step_context
 
 STEPS = [
     ("general", "General"),
@@ -152,6 +153,8 @@ def _step_context(
     extra: dict[str, Any] = {"form": form}
     if step == "definition":
         extra["action_form_version"] = access.draft.version
+    if step == "test":
+        extra.update(test_step_context(request, access, design))
     if step == "review":
         fmt = "yaml" if request.GET.get("format") == "yaml" else "json"
         swagger = export_swagger(design)

@@ -9,103 +9,27 @@ run and checks that the report ends ``error`` instead of staying ``running``.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from connectors import services
 from connectors.models import Report, SimulatorSession
 from tests.connectors.conftest import make_report_draft
+from tests.worker_process import children, running_worker, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-REPO_ROOT = Path(__file__).resolve().parents[2]
-LIMIT_SECONDS = 120
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(child) for child in text.split()]
-
-
-def wait_for(predicate: Any, what: str, limit: float = LIMIT_SECONDS) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"not within {limit} s: {what}")
 
 
 @pytest.fixture
 def worker(site: str, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    env = {
-        **os.environ,
-        "DESIGNER_VAR_DIR": str(tmp_path / "var"),
-        "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "SITE_URL": site,
-        "RUNNER_ALLOW_LOOPBACK": "true",
-        "RUNNER_CALLBACK_WAIT_SECONDS": "10",
-        "RUNNER_READ_TIMEOUT": "60",
-        "RUNNER_MAX_SLEEP_SECONDS": "0.05",
-    }
-    log = (tmp_path / "worker.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "designer",
-            "worker",
-            "--concurrency=1",
-            "--pool=prefork",
-            "--loglevel=INFO",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    wait_for(lambda: children(process.pid), "the worker's pool process started", 60)
-    try:
+    with running_worker(site, tmp_path) as process:
         yield process
-    finally:
-        pool = children(process.pid)
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
-        for pid in pool:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        log.close()
 
 
 def status(report: Report) -> str:
