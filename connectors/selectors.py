@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from .domain.changes import BreakingChange, DiffLine, breaking_changes, diff_lines
 from .domain.design import DesignError, migrate_design
@@ -85,6 +85,25 @@ def draft_get(*, user: Any, draft_id: int) -> ConnectorDraft:
     return draft_list(user=user).get(pk=draft_id)
 
 
+def draft_with_membership(*, user: Any, draft_id: int) -> tuple[ConnectorDraft, Membership]:
+    """The draft and the user's membership of its team, in one query (every wizard request
+    needs both); ``ConnectorDraft.DoesNotExist`` if the user is not in the draft's team."""
+    draft = (
+        _team_drafts(user=user, team=None)
+        .filter(pk=draft_id, deleted_at__isnull=True)
+        # The filter's join on the user's membership is reused: one row, the user's role.
+        .annotate(
+            membership_pk=F("team__memberships__pk"), membership_role=F("team__memberships__role")
+        )
+        .select_related("team", "updated_by")
+        .get()
+    )
+    membership = Membership(
+        pk=draft.membership_pk, team=draft.team, user_id=user.pk, role=draft.membership_role
+    )
+    return draft, membership
+
+
 def revision_list(*, draft: ConnectorDraft) -> QuerySet[Revision]:
     return draft.revisions.select_related("author").order_by("-number")
 
@@ -114,9 +133,12 @@ def user_find(*, identifier: str) -> Any:
 
 
 def revision_swagger(*, revision: Revision) -> dict[str, Any]:
-    """The apiDefinition a revision exports to; {} for a design this app can no longer read."""
+    """The apiDefinition a revision exports to; {} for a design this app can no longer read.
+
+    For reading (diffs, breaking changes): it may share values with ``revision.design``.
+    """
     try:
-        return export_swagger(migrate_design(revision.design))
+        return export_swagger(migrate_design(revision.design), share=True)
     except DesignError:
         return {}
 
@@ -163,7 +185,9 @@ def simulator_session_get(*, token: str) -> SimulatorSession:
 
 def report_list(*, draft: ConnectorDraft, limit: int = HISTORY_LIMIT) -> QuerySet[Report]:
     """The draft's reports, newest first (the draft came through a scoped selector)."""
-    return draft.reports.select_related("started_by", "simulator").order_by("-created_at", "-pk")[:limit]
+    return draft.reports.select_related("started_by", "simulator").order_by("-created_at", "-pk")[
+        :limit
+    ]
 
 
 def report_get(*, draft: ConnectorDraft, report_id: int) -> Report:

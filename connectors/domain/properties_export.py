@@ -17,8 +17,6 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from connectors.domain.design import clone_json
-
 DEFAULT_ICON_BRAND_COLOR = "#da3b01"  # the colour independent publishers must use
 REDIRECT_URL = "https://global.consent.azure-apim.net/redirect"
 _AAD_LOGIN = "https://login.microsoftonline.com"
@@ -39,8 +37,11 @@ _TENANT_PARAMETER = {
 
 
 def export_properties(design: dict[str, Any]) -> dict[str, Any]:
-    """The apiProperties.json document of ``design`` (a new dict sharing nothing)."""
-    design = clone_json(design)
+    """The apiProperties.json document of ``design`` (a new dict sharing nothing).
+
+    Nothing here writes into the design, and ``_without_secrets`` rebuilds every dict and list
+    of the result, so the design needs no copy first.
+    """
     general = design["general"]
     extra: dict[str, Any] = design.get("passthrough", {}).get("properties") or {}
     extra_properties: dict[str, Any] = extra.get("properties") or {}

@@ -6,7 +6,8 @@ from the design, and ``passthrough.swagger`` is merged back verbatim, in its own
 module does the document level; ``swagger_export_ops`` writes the operations into ``paths``.
 
 Input: a design (``connectors.domain.design``); it is never changed.
-Output: ``export_swagger`` gives the document as a ``dict`` whose key order is the file's order;
+Output: ``export_swagger`` gives the document as a ``dict`` whose key order is the file's order
+(sharing nothing with the design, or with ``share=True`` sharing its values: for readers);
 ``dump_json`` / ``dump_yaml`` render it as text. The same design always gives the same dict and
 so byte-identical text.
 """
@@ -47,10 +48,18 @@ _METADATA_NAMES = {"website": "Website", "privacyPolicy": "Privacy policy"}
 _MODELED_METADATA = frozenset({"Website", "Privacy policy", "Categories"})
 
 
-def export_swagger(design: dict[str, Any]) -> Swagger:
-    """The apiDefinition.swagger.json document of ``design`` (a new dict sharing nothing)."""
-    # One deep copy up front: the output may then reuse design parts without aliasing them.
-    design = clone_json(design)
+def export_swagger(design: dict[str, Any], *, share: bool = False) -> Swagger:
+    """The apiDefinition.swagger.json document of ``design``.
+
+    A new document sharing nothing with ``design``; with ``share=True`` it may hold the design's
+    own values (schemas, passthrough), which saves a deep copy for callers that only read it
+    (dump, lint, diff) and must not be changed. The design is never changed either way.
+    """
+    built = _build(design)
+    return built if share else clone_json(built)
+
+
+def _build(design: dict[str, Any]) -> Swagger:
     general = design["general"]
     passthrough: dict[str, Any] = design.get("passthrough", {}).get("swagger") or {}
     built: Swagger = {"swagger": "2.0", "info": _info(general, passthrough.get("info"))}

@@ -10,13 +10,17 @@ Merge rule for the verbatim parts (operation ``extensions``, parameter ``extras`
 design holds wins; extras fill whatever the design leaves unset, so a key the importer could not
 model (an empty operationId, an ``x-ms-trigger`` of "Single") comes back as it was.
 
-Input: design triggers (already deep-copied by the caller: this module writes into them) and
-the passthrough paths. Output: the ``paths`` object.
+Input: design triggers and the passthrough paths, never changed: what this module writes into
+(a passthrough path item, a body schema given the callback mark, the responses of a polling
+interval) it copies first. Output: the ``paths`` object; it may share the values it did not
+write with the design (``swagger_export`` decides whether the caller gets a copy).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from connectors.domain.design import clone_json
 
 _TRIGGER_METADATA = {"kind": "query", "mode": "polling"}
 
@@ -24,10 +28,18 @@ _TRIGGER_METADATA = {"kind": "query", "mode": "polling"}
 def export_paths(triggers: list[dict[str, Any]], extra: dict[str, Any]) -> dict[str, Any]:
     """Passthrough paths (in their order) with every trigger and DELETE action written in."""
     paths = dict(extra)
+    own: set[str] = set()  # path items of ``paths`` that are this export's copies
+
+    def item_at(path: str) -> dict[str, Any]:
+        if path not in own:
+            own.add(path)
+            paths[path] = dict(paths.get(path) or {})  # a passthrough item is never written
+        return paths[path]
+
     deletes_written: set[str] = set()
     for trigger in triggers:
         request = trigger["request"]
-        item = paths.setdefault(request["path"], {})
+        item = item_at(request["path"])
         item[request["method"]] = _trigger_operation(trigger)
         if trigger.get("notification") is not None:
             item["x-ms-notification-content"] = _notification(trigger["notification"])
@@ -35,7 +47,7 @@ def export_paths(triggers: list[dict[str, Any]], extra: dict[str, Any]) -> dict[
         # Several triggers may share one DELETE (each holds a copy): the first copy is written.
         if action and action["path"] not in deletes_written:
             deletes_written.add(action["path"])
-            paths.setdefault(action["path"], {})["delete"] = _delete_operation(action)
+            item_at(action["path"])["delete"] = _delete_operation(action)
     return paths
 
 
@@ -66,6 +78,7 @@ def _with_retry_interval(responses: dict[str, Any], polling: dict[str, Any]) -> 
     seconds = polling.get("retryInterval")
     if seconds is None:
         return responses
+    responses = clone_json(responses)  # the design's responses stay as they are
     for response in responses.values():
         headers = response.get("headers") if isinstance(response, dict) else None
         for name, header in (headers or {}).items() if isinstance(headers, dict) else ():
@@ -143,8 +156,10 @@ def _body(body: dict[str, Any], callback_pointer: str | None) -> dict[str, Any]:
     if callback_pointer:
         # The contract's reach is the inline schema; the body parameter's own ``required`` is
         # the design's (the builders set it, the linter reports it), so imports stay as written.
-        mark_callback(body["schema"], callback_pointer)
-    out["schema"] = body["schema"]
+        out["schema"] = clone_json(body["schema"])  # the mark goes on a copy
+        mark_callback(out["schema"], callback_pointer)
+    else:
+        out["schema"] = body["schema"]
     merge_extras(out, body.get("extras"))
     return out
 

@@ -35,12 +35,9 @@ def draft_access(request: HttpRequest, draft_id: int, *, role: str = "viewer") -
     """The draft and the user's membership in its team; 404 if not a member, 403 if the role
     is too low for ``role`` ("viewer", "editor" or "owner")."""
     try:
-        draft = selectors.draft_get(user=request.user, draft_id=draft_id)
+        draft, membership = selectors.draft_with_membership(user=request.user, draft_id=draft_id)
     except ConnectorDraft.DoesNotExist as exc:
         raise Http404("No such draft.") from exc
-    membership = selectors.membership_get(user=request.user, team=draft.team)
-    if membership is None:  # pragma: no cover - draft_get already scoped by membership
-        raise Http404("No such draft.")
     require_role(membership, role)
     return DraftAccess(draft=draft, membership=membership)
 

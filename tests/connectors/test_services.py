@@ -91,3 +91,24 @@ def test_membership_set_changes_role() -> None:
     membership = selectors.membership_get(user=user, team=team)
     assert membership is not None and membership.role == Membership.Role.EDITOR
     assert membership.can_edit
+
+
+def test_draft_with_membership_gives_the_callers_own_role_in_one_query(
+    django_assert_num_queries,
+) -> None:
+    owner, viewer, outsider = make_user(), make_user(), make_user()
+    team = make_team(owner=owner)
+    add_member(team, viewer, Membership.Role.VIEWER)
+    draft = make_draft(team, owner, "Shared")
+    with django_assert_num_queries(1):
+        found, membership = selectors.draft_with_membership(user=viewer, draft_id=draft.pk)
+        assert membership.role == Membership.Role.VIEWER and membership.team.pk == team.pk
+    assert found == draft
+    assert membership == Membership.objects.get(team=team, user=viewer)
+    _, own = selectors.draft_with_membership(user=owner, draft_id=draft.pk)
+    assert own.role == Membership.Role.OWNER
+    with pytest.raises(ConnectorDraft.DoesNotExist):
+        selectors.draft_with_membership(user=outsider, draft_id=draft.pk)
+    services.draft_trash(draft=draft, user=owner)
+    with pytest.raises(ConnectorDraft.DoesNotExist):
+        selectors.draft_with_membership(user=owner, draft_id=draft.pk)

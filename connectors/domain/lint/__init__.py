@@ -4,13 +4,14 @@ Purpose: catch, offline and before export, what Microsoft's validator rejects an
 triggers at runtime (webhook lifecycle, notification URL, polling state), one small function per
 rule, grouped by topic (general, paths, operations, parameters, responses, webhooks, hybrid,
 lifecycle, polling, references).
-Input: ``lint_swagger(swagger, properties=..., design=...)`` with plain dicts of any shape.
+Input: ``lint_swagger(swagger, properties=..., design=...)`` with plain dicts of any shape, or
+``lint_design(design)`` for the files a design exports to.
 Output: a sorted list of ``Finding``s; ``RULES`` lists every rule (id -> severity, title, check).
 """
 
 from __future__ import annotations
 
-from .engine import lint_swagger
+from .engine import lint_design, lint_swagger
 from .model import RULES, Finding, Rule
 
-__all__ = ["RULES", "Finding", "Rule", "lint_swagger"]
+__all__ = ["RULES", "Finding", "Rule", "lint_design", "lint_swagger"]

@@ -24,6 +24,8 @@ from . import (  # noqa: F401  (importing a rule module registers its rules)
     responses,
     webhooks,
 )
+from ..properties_export import export_properties
+from ..swagger_export import export_swagger
 from .context import Context
 from .fields import design_field
 from .model import RULES, Finding, Hit, Rule, rule
@@ -54,6 +56,14 @@ def _field(ctx: Context, hit: Hit) -> str | None:
         return design_field(ctx, hit)
     except Exception:  # a design of the wrong shape only loses the link to the field
         return None
+
+
+def lint_design(design: dict[str, Any]) -> list[Finding]:
+    """All findings for the files ``design`` exports to (the linter only reads: the swagger
+    may share the design's values, which saves a deep copy on every save)."""
+    return lint_swagger(
+        export_swagger(design, share=True), properties=export_properties(design), design=design
+    )
 
 
 def lint_swagger(

@@ -20,6 +20,7 @@ import yaml
 
 from connectors.domain.design import validate_design
 from connectors.domain.documents import DocumentError, load_document
+from connectors.domain.lint import lint_design
 from connectors.domain.properties_export import export_properties
 from connectors.domain.swagger_export import export_swagger
 from connectors.domain.swagger_import import SwaggerImportError, import_connector
@@ -165,3 +166,27 @@ def test_yaml_rendering_imports_to_the_same_design(connector: str) -> None:
     )
     design = import_connector(text, (folder / PROPERTIES_FILE).read_bytes()).design
     assert design == _design(connector)
+
+
+def _identities(value: Any, found: set[int]) -> set[int]:
+    """The ids of every dict and list inside ``value`` (what a caller could change in place)."""
+    if isinstance(value, dict | list):
+        found.add(id(value))
+        for item in value.values() if isinstance(value, dict) else value:
+            _identities(item, found)
+    return found
+
+
+@pytest.mark.parametrize("connector", WELL_FORMED)
+def test_exporters_never_change_the_design_and_share_only_when_asked(connector: str) -> None:
+    design = _design(connector)
+    before = json.dumps(design)
+    shared = export_swagger(design, share=True)
+    separate = export_swagger(design)
+    properties = export_properties(design)
+    lint_design(design)  # lints the shared export: the linter must not write into it either
+    assert json.dumps(design) == before  # nothing was written into the design
+    assert shared == separate
+    design_parts = _identities(design, set())
+    assert not design_parts & _identities(separate, set())
+    assert not design_parts & _identities(properties, set())
