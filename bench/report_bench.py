@@ -7,8 +7,10 @@ with ``--concurrency=2 --pool=prefork``, queue 50 reports of a one-webhook desig
 - **reports**: wall time from queueing the first to the end of the last (throughput), and each
   report's latency (started by a worker -> finished: the run itself, not its queueing), median.
 - **floor**: the same HTTP calls made directly, one process, one after another: register at the
-  simulator with a callback URL of a report, fire, wait for the notification row, DELETE, fire
-  again and watch the callback for the same after-DELETE wait the runner uses.
+  simulator with a callback URL of a report, fire, wait for the notification row; register again
+  with a second callback URL, DELETE the first, fire, wait for the second's notification; DELETE
+  the second twice, fire again and watch the callbacks for the same after-DELETE wait the
+  runner uses.
 
 Target: report median latency <= 3 x the floor's, and throughput >= floor / 3.
 Run: ``.venv/bin/python bench/report_bench.py`` (writes its section of bench/README.md).
@@ -152,20 +154,33 @@ def run_floor(site: str) -> dict[str, float]:
             report = services.report_start(
                 draft=draft, user=None, trigger_ids=[], target="simulator", enqueue=False
             )
-            hook = CallbackHook.objects.create(report=report, token=f"bench-floor-{index:04d}")
+            first, second = (
+                CallbackHook.objects.create(report=report, token=f"bench-floor-{index:04d}-{n}")
+                for n in (1, 2)
+            )
             sim = f"{site}/sim/{report.simulator.token}"
             begin = time.monotonic()
-            callback = site + reverse("connectors:hook_receive", args=[hook.token])
-            location = client.post(sim + "/hooks", json={"callbackUrl": callback}).headers[
-                "Location"
-            ]
-            client.post(sim + "/_control/fire")
-            while not ReceivedNotification.objects.filter(hook=hook).exists():
-                time.sleep(0.01)
-            client.delete(location)
+
+            def register(hook: CallbackHook, sim: str = sim) -> str:
+                callback = site + reverse("connectors:hook_receive", args=[hook.token])
+                answer = client.post(sim + "/hooks", json={"callbackUrl": callback})
+                return str(answer.headers["Location"])
+
+            def delivered(hook: CallbackHook, sim: str = sim) -> None:
+                client.post(sim + "/_control/fire")
+                while not ReceivedNotification.objects.filter(hook=hook).exists():
+                    time.sleep(0.01)
+
+            old = register(first)
+            delivered(first)
+            new = register(second)  # the trigger's inputs changed: register again
+            client.delete(old)
+            delivered(second)
+            client.delete(new)
+            client.delete(new)  # a second DELETE answers 404
             client.post(sim + "/_control/fire")
             time.sleep(float(WAIT))
-            ReceivedNotification.objects.filter(hook=hook).count()
+            ReceivedNotification.objects.filter(hook__in=[first, second]).count()
             latencies.append(time.monotonic() - begin)
     wall = time.monotonic() - started
     return {"wall_s": wall, "per_s": REPORTS / wall, "median_s": statistics.median(latencies)}

@@ -105,8 +105,12 @@ def measure(repeat: int) -> dict[str, Any]:
     rows = {}
     for label, subset in (("whole dev corpus", files), (f"largest ({largest[0][0]})", largest)):
         engine_s, baseline_s = timed(engine, subset, repeat), timed(baseline, subset, repeat)
-        rows[label] = {"files": len(subset), "engine_s": engine_s, "baseline_s": baseline_s,
-                       "ratio": engine_s / baseline_s}
+        rows[label] = {
+            "files": len(subset),
+            "engine_s": engine_s,
+            "baseline_s": baseline_s,
+            "ratio": engine_s / baseline_s,
+        }
     return {"rows": rows, "peak_mb": peak_memory_mb(), "repeat": repeat}
 
 
@@ -124,8 +128,11 @@ def render(result: dict[str, Any]) -> str:
             f"| {row['ratio']:.2f} | {met} |"
         )
     peak_met = "yes" if result["peak_mb"] < TARGET_PEAK_MB else "NO"
-    lines += ["", f"Peak memory of the engine over the whole corpus: {result['peak_mb']:.0f} MB "
-              f"(target < {TARGET_PEAK_MB} MB: {peak_met})."]
+    lines += [
+        "",
+        f"Peak memory of the engine over the whole corpus: {result['peak_mb']:.0f} MB "
+        f"(target < {TARGET_PEAK_MB} MB: {peak_met}).",
+    ]
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ translate between HTML fields and the design's keys.
 from __future__ import annotations
 
 import copy
+import math
 import re
 from typing import Any
 
@@ -26,6 +27,7 @@ from connectors.domain.authoring import (
     set_item_samples,
     set_notification_samples,
 )
+from connectors.domain.authoring_convert import KINDS, convert_trigger
 from connectors.domain.design import (
     HTTP_METHODS,
     IDENTITY_PROVIDERS,
@@ -34,6 +36,7 @@ from connectors.domain.design import (
     SECURITY_TYPES,
     VISIBILITIES,
 )
+from connectors.domain.package import ICON_MAX_BYTES, Icon, IconError, read_icon
 from connectors.domain.schema_inference import SchemaInferenceError, parse_samples
 from connectors.domain.wizard_edit import (
     callback_choices,
@@ -188,6 +191,34 @@ class StepForm(forms.Form):
     def apply(self, design: Design) -> None:
         design["general"]["title"] = self.cleaned_data["title"]
 
+    def save_options(self) -> dict[str, Any]:
+        """What the save needs besides the design (``services.draft_save`` keywords)."""
+        return {}
+
+
+class IconField(forms.FileField):
+    """An uploaded icon, checked by its content (``read_icon``): cleans to an ``Icon`` or None."""
+
+    default_error_messages = {
+        "empty": "The file is empty; choose a PNG or JPEG image.",
+        "invalid": "No file was sent; choose the icon again.",
+    }
+
+    def clean(self, data: Any, initial: Any = None) -> Icon | None:
+        upload = super().clean(data, initial)
+        if not upload:
+            return None
+        if upload.size > ICON_MAX_BYTES:  # refused before a byte of it is read
+            raise forms.ValidationError(
+                f"The icon is {upload.size:,} bytes; an icon may be at most 1 MB "
+                f"({ICON_MAX_BYTES:,} bytes)."
+            )
+        upload.seek(0)
+        try:
+            return read_icon(upload.read())
+        except IconError as error:
+            raise forms.ValidationError(str(error)) from None
+
 
 class GeneralForm(StepForm):
     description = _area(4)
@@ -212,6 +243,18 @@ class GeneralForm(StepForm):
     website = forms.URLField(required=False, assume_scheme="https")
     privacyPolicy = forms.URLField(label="Privacy policy", required=False, assume_scheme="https")
     categories = _text(help_text="Separate categories with commas.", max_length=500)
+    icon = IconField(
+        label="Icon",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+        help_text="PNG or JPEG, at most 1 MB; about 230 x 230 pixels on the background colour.",
+    )
+    remove_icon = forms.BooleanField(label="Remove the icon", required=False)
+    ICON_FIELDS = ("icon", "remove_icon")
+
+    def visible_fields(self) -> list[Any]:
+        """All but the icon's fields: general.html shows those beside the current icon."""
+        return [field for field in super().visible_fields() if field.name not in self.ICON_FIELDS]
 
     @classmethod
     def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
@@ -242,6 +285,15 @@ class GeneralForm(StepForm):
         if not base.startswith("/"):
             raise forms.ValidationError("The base URL starts with '/' (use '/' for none).")
         return base
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("icon") and data.get("remove_icon"):
+            self.add_error("remove_icon", "Choose one: upload a new icon or remove the icon.")
+        return data
+
+    def save_options(self) -> dict[str, Any]:
+        return {"icon": self.cleaned_data["icon"], "remove_icon": self.cleaned_data["remove_icon"]}
 
     def apply(self, design: Design) -> None:
         super().apply(design)
@@ -357,6 +409,19 @@ class TriggerForm(StepForm):
 
 
 class TriggerGeneralForm(TriggerForm):
+    kind = forms.ChoiceField(
+        label="Trigger type",
+        required=False,  # left out: the type stays as it is
+        choices=[
+            ("webhook", "Webhook: the service calls the flow"),
+            ("polling", "Polling: the flow asks the service"),
+        ],
+        help_text=(
+            "Changing it keeps the texts, operation ID, path and parameters; a polling trigger "
+            "gets default polling settings and loses the callback URL and DELETE action, a "
+            "webhook gets a POST with a callback URL and a proposed DELETE action."
+        ),
+    )
     summary = forms.CharField(max_length=200, help_text='Read it as "When ...".')
     description = _area(3, max_length=1000)
     operationId = forms.CharField(
@@ -376,7 +441,7 @@ class TriggerGeneralForm(TriggerForm):
     def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
         trigger = kwargs["trigger"]
         initial = super().initial_for(design, version)
-        for key in ("summary", "description", "operationId", "visibility", "cardinality"):
+        for key in ("kind", "summary", "description", "operationId", "visibility", "cardinality"):
             initial[key] = trigger.get(key)
         initial["triggerHint"] = trigger.get("triggerHint") or ""
         return initial
@@ -403,6 +468,12 @@ class TriggerGeneralForm(TriggerForm):
         for key in ("summary", "description", "operationId", "visibility", "cardinality"):
             trigger[key] = data[key]
         trigger["triggerHint"] = data["triggerHint"] or None
+        kind = data.get("kind") or trigger["kind"]
+        if kind in KINDS and kind != trigger["kind"]:
+            others = [t for t in design["triggers"] if t is not trigger]
+            converted = convert_trigger(trigger, kind, others=others)
+            trigger.clear()  # in place: the caller holds this dict inside the design
+            trigger.update(converted)
 
 
 class RequestForm(TriggerForm):
@@ -432,8 +503,11 @@ class RequestForm(TriggerForm):
 
 
 class ParameterForm(forms.Form):
+    """One row of the parameter editor; ``name`` and ``location`` find its parameter."""
+
     default_renderer = RENDERER
     name = forms.CharField(widget=forms.HiddenInput)
+    location = forms.CharField(widget=forms.HiddenInput, required=False)
     summary = _text(max_length=200)
     description = _text(max_length=1000)
     type = forms.ChoiceField(choices=[(t, t) for t in PRIMITIVE_TYPES])
@@ -442,13 +516,14 @@ class ParameterForm(forms.Form):
     visibility = forms.ChoiceField(choices=VISIBILITY_CHOICES)
 
 
-ParameterFormSet = forms.formset_factory(ParameterForm, extra=0, renderer=RENDERER)
+ParameterFormSet = forms.formset_factory(ParameterForm, extra=0, can_delete=True, renderer=RENDERER)
 
 
 def parameter_initial(trigger: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {
             "name": p["name"],
+            "location": p["in"],
             "summary": p.get("summary") or "",
             "description": p.get("description") or "",
             "type": p.get("type", "string"),
@@ -461,25 +536,191 @@ def parameter_initial(trigger: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def apply_parameters(formset: Any, trigger: dict[str, Any]) -> None:
-    """Write the parameter editor's rows back onto the modeled parameters, by name."""
-    rows = {row["name"]: row for row in formset.cleaned_data if row}
-    for parameter in trigger["request"]["parameters"]:
-        row = rows.get(parameter.get("name"))
-        if row is None or "ref" in parameter:
+def apply_parameters(formset: Any, trigger: dict[str, Any], *, path: str | None = None) -> None:
+    """Write the parameter editor's rows back onto the modeled parameters (found by name and
+    location) and drop the rows ticked for removal. ``path``: the path being saved.
+
+    A removal that cannot be is an error on its row's Remove box (then ``ValidationError``): a
+    path parameter stays while ``{name}`` is in the path, and the polling state parameter
+    stays while it is the state.
+    """
+    request = trigger["request"]
+    path = request["path"] if path is None else path
+    state = (trigger.get("polling") or {}).get("stateParameter")
+    removed: list[dict[str, Any]] = []
+    refused = False
+    for form in formset.forms:
+        row: dict[str, Any] = getattr(form, "cleaned_data", None) or {}
+        parameter = _parameter_of(request["parameters"], row) if row else None
+        if parameter is None:
             continue
-        for key in ("summary", "description"):
-            parameter[key] = row[key] or None
-        parameter["type"] = row["type"]
-        parameter["required"] = row["required"] or parameter["in"] == "path"
-        if row["default"]:
-            parameter["default"] = row["default"]
+        if not row.get("DELETE"):
+            _edit_parameter(parameter, row)
+            continue
+        problem = _removal_problem(parameter, path, state)
+        if problem:
+            form.add_error("DELETE", problem)
+            refused = True
         else:
-            parameter.pop("default", None)
-        if row["visibility"] == "none":
-            parameter.pop("visibility", None)
-        else:
-            parameter["visibility"] = row["visibility"]
+            removed.append(parameter)
+    if refused:
+        raise forms.ValidationError("Check the parameters below.")
+    request["parameters"] = [
+        p for p in request["parameters"] if not any(p is gone for gone in removed)
+    ]
+
+
+def _parameter_of(parameters: list[dict[str, Any]], row: dict[str, Any]) -> Any:
+    for parameter in parameters:
+        if "ref" in parameter or parameter.get("name") != row.get("name"):
+            continue
+        if not row.get("location") or parameter.get("in") == row["location"]:
+            return parameter
+    return None
+
+
+def _edit_parameter(parameter: dict[str, Any], row: dict[str, Any]) -> None:
+    for key in ("summary", "description"):
+        parameter[key] = row[key] or None
+    parameter["type"] = row["type"]
+    parameter["required"] = row["required"] or parameter["in"] == "path"
+    if row["default"]:
+        parameter["default"] = row["default"]
+    else:
+        parameter.pop("default", None)
+    if row["visibility"] == "none":
+        parameter.pop("visibility", None)
+    else:
+        parameter["visibility"] = row["visibility"]
+
+
+def _removal_problem(parameter: dict[str, Any], path: str, state: str | None) -> str | None:
+    name = parameter["name"]
+    if parameter["in"] == "path" and name in _path_names(path):
+        return f"{{{name}}} is in the path: take it out of the path to remove {name}."
+    if parameter["in"] == "query" and name == state:
+        return f"{name} keeps the polling state: choose another under Polling settings first."
+    return None
+
+
+def _path_names(path: str) -> set[str]:
+    return {p["name"] for p in path_parameters_from_template(path)}
+
+
+# What a hand-added parameter's name may hold: path segments and RFC 9110 header tokens are
+# strict; a query name only must not break the query string.
+_PARAMETER_NAMES = {
+    "path": (
+        re.compile(r"^[A-Za-z0-9_.~-]+$"),
+        "A path parameter name holds only letters, digits and _ - . ~",
+    ),
+    "query": (
+        re.compile(r"^[^\s&=#?/{}]+$"),
+        "A query parameter name has no spaces and none of & = # ? / { }",
+    ),
+    "header": (
+        re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"),
+        "A header name holds only letters, digits and ! # $ % & ' * + - . ^ _ ` | ~ (no spaces"
+        " or colons)",
+    ),
+}
+_ADD_TYPES = ("string", "integer", "number", "boolean")
+_BOOLEANS = {"true": True, "false": False}
+
+
+class ParameterAddForm(TriggerForm):
+    """ "Add parameter" under the parameter editor: one path, query or header parameter."""
+
+    name = forms.CharField(max_length=200)
+    location = forms.ChoiceField(
+        label="In",
+        choices=[("query", "Query"), ("header", "Header"), ("path", "Path")],
+        help_text="A path parameter must appear as {name} in the path.",
+    )
+    type = forms.ChoiceField(choices=[(t, t) for t in _ADD_TYPES])
+    required = forms.BooleanField(
+        required=False, help_text="Path and internal parameters are always required."
+    )
+    summary = _text(max_length=200, help_text="The label users see.")
+    description = _text(max_length=1000)
+    default = _text(max_length=1000)
+    visibility = forms.ChoiceField(choices=VISIBILITY_CHOICES)
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        name, location = data.get("name"), data.get("location")
+        if name and location:
+            self._check_name(name, location)
+        if data.get("type") and data.get("default"):
+            try:
+                data["default"] = _typed_default(data["default"], data["type"])
+            except ValueError as error:
+                self.add_error("default", str(error))
+        if data.get("visibility") == "internal" and data.get("default") in (None, ""):
+            self.add_error("default", "An internal parameter needs a default: nobody fills it.")
+        return data
+
+    def _check_name(self, name: str, location: str) -> None:
+        pattern, rule = _PARAMETER_NAMES[location]
+        request = self.trigger["request"]
+        same = str.lower if location == "header" else str  # header names ignore case
+        if not pattern.match(name):
+            self.add_error("name", f"{rule}.")
+        elif any(
+            "ref" not in p and p.get("in") == location and same(p["name"]) == same(name)
+            for p in request["parameters"]
+        ):
+            self.add_error("name", f"This trigger already has a {location} parameter {name}.")
+        elif location == "path" and name not in _path_names(request["path"]):
+            self.add_error(
+                "name",
+                f"The path {request['path']} has no {{{name}}}: add it to the path above "
+                "first, or choose query or header.",
+            )
+
+    def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
+        data = self.cleaned_data
+        parameter: dict[str, Any] = {
+            "name": data["name"],
+            "in": data["location"],
+            "required": bool(
+                data["required"] or data["location"] == "path" or data["visibility"] == "internal"
+            ),
+            "type": data["type"],
+            "summary": data["summary"] or None,
+            "description": data["description"] or None,
+        }
+        if data["default"] not in (None, ""):
+            parameter["default"] = data["default"]
+        if data["visibility"] != "none":
+            parameter["visibility"] = data["visibility"]
+        trigger["request"]["parameters"].append(parameter)
+
+
+def _typed_default(text: str, kind: str) -> Any:
+    """A default as its type's JSON value: "10" -> 10 for an integer, "true" -> True."""
+    text = text.strip()
+    if kind == "integer":
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a whole number.") from None
+    if kind == "number":
+        try:
+            number = float(text) if any(c in text for c in ".eE") else int(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a number.") from None
+        if not math.isfinite(number):  # JSON has no infinity
+            raise ValueError(f"{text!r} is not a number.")
+        return number
+    if kind == "boolean":
+        if text.lower() not in _BOOLEANS:
+            raise ValueError("Enter true or false.")
+        return _BOOLEANS[text.lower()]
+    return text
 
 
 class SampleForm(TriggerForm):
@@ -725,6 +966,7 @@ class PollingForm(TriggerForm):
 TRIGGER_FORMS: dict[str, type[TriggerForm]] = {
     "general": TriggerGeneralForm,
     "request": RequestForm,
+    "parameter": ParameterAddForm,
     "sample": SampleForm,
     "callback": CallbackForm,
     "notification": NotificationForm,

@@ -2,7 +2,8 @@
 
 A draft stores its *design* (see ``connectors.domain.design``), never the swagger: the files are
 derived from the design on demand. ``version`` is bumped by every save and guards against lost
-updates (optimistic concurrency, see ``services.draft_save``).
+updates (optimistic concurrency, see ``services.draft_save``). A draft's icon lives in its own
+table (``DraftIcon``), so loading a draft never loads the image.
 """
 
 from __future__ import annotations
@@ -88,6 +89,29 @@ class ConnectorDraft(models.Model):
         return self.title
 
 
+class DraftIcon(models.Model):
+    """The connector's icon (PNG or JPEG, at most 1 MB, checked by ``domain.package.read_icon``).
+
+    A row of its own rather than a column of the draft: every wizard request loads the draft,
+    and only the General step's preview and the package need the image. It changes only through
+    ``services.draft_save`` (version check, revision); ``digest`` names the bytes for the
+    preview URL and its ETag.
+    """
+
+    draft = models.OneToOneField(
+        ConnectorDraft, on_delete=models.CASCADE, primary_key=True, related_name="icon"
+    )
+    data = models.BinaryField()
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64)  # SHA-256 of data, hex
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"icon of {self.draft_id} ({self.content_type}, {self.width}x{self.height})"
+
+
 class Revision(models.Model):
     draft = models.ForeignKey(ConnectorDraft, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
@@ -123,6 +147,7 @@ class SimulatorSession(models.Model):
         BAD_PAYLOAD = "bad_payload", "Notifications break the schema"
         DELETE_NEEDS_HEADER = "delete_needs_header", "DELETE needs a header the connection lacks"
         DELIVERS_AFTER_DELETE = "delivers_after_delete", "The hook keeps delivering after DELETE"
+        KEEPS_OLD_HOOK = "keeps_old_hook", "An old hook survives its DELETE after re-registering"
         OLDEST_FIRST = "oldest_first", "Polling items come oldest first"
         STATE_STUCK = "state_stuck", "The polling state does not advance"
         SLOW = "slow", "Answers slower than the runner waits"

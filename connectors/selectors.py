@@ -15,7 +15,15 @@ from django.db.models import F, QuerySet
 from .domain.changes import BreakingChange, DiffLine, breaking_changes, diff_lines
 from .domain.design import DesignError, migrate_design
 from .domain.swagger_export import dump_json, export_swagger
-from .models import ConnectorDraft, Membership, Report, Revision, SimulatorSession, Team
+from .models import (
+    ConnectorDraft,
+    DraftIcon,
+    Membership,
+    Report,
+    Revision,
+    SimulatorSession,
+    Team,
+)
 
 HISTORY_LIMIT = 100
 
@@ -102,6 +110,22 @@ def draft_with_membership(*, user: Any, draft_id: int) -> tuple[ConnectorDraft, 
         pk=draft.membership_pk, team=draft.team, user_id=user.pk, role=draft.membership_role
     )
     return draft, membership
+
+
+def icon_meta(*, draft: ConnectorDraft) -> DraftIcon | None:
+    """The draft's icon without its bytes (type, size, digest), or None."""
+    icons = DraftIcon.objects.filter(draft=draft)
+    return icons.only("content_type", "width", "height", "digest").first()
+
+
+def icon_get(*, draft: ConnectorDraft) -> DraftIcon | None:
+    """The draft's icon with its bytes, or None (for the draft's team: the caller scoped it)."""
+    return DraftIcon.objects.filter(draft=draft).first()
+
+
+def icon_bytes(*, draft: ConnectorDraft) -> bytes | None:
+    data = DraftIcon.objects.filter(draft=draft).values_list("data", flat=True).first()
+    return None if data is None else bytes(data)
 
 
 def revision_list(*, draft: ConnectorDraft) -> QuerySet[Revision]:

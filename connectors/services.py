@@ -3,11 +3,12 @@
 Services are keyword-only, run in one transaction each, and leave permission checks to the views
 (the command-line tools act as the system, with no user). ``draft_save`` is the one way a design
 changes: it validates the design, bumps the version only if nobody saved in between (optimistic
-concurrency) and records a revision.
+concurrency) and records a revision; a new or removed icon rides on the same save.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,11 +20,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .domain.design import Design, migrate_design, new_design, validate_design
-from .domain.lint import Finding, lint_swagger
-from .domain.properties_export import export_properties
-from .domain.swagger_export import export_swagger
+from .domain.lint import Finding, lint_design
+from .domain.package import Icon
 from .domain.swagger_import import import_connector
-from .models import ConnectorDraft, Membership, Revision, Team
+from .models import ConnectorDraft, DraftIcon, Membership, Revision, Team
 
 DEFAULT_TEAM_SLUG = "default"
 
@@ -60,8 +60,7 @@ def draft_summary(*, design: Design, findings: Sequence[Finding] | None = None) 
     ``findings``: the lint findings of ``design`` when the caller already has them.
     """
     if findings is None:
-        swagger = export_swagger(design)
-        findings = lint_swagger(swagger, properties=export_properties(design), design=design)
+        findings = lint_design(design)
     return {
         "trigger_count": len(design["triggers"]),
         "lint_errors": sum(f.severity == "error" for f in findings),
@@ -112,13 +111,17 @@ def draft_save(
     based_on_version: int,
     message: str = "",
     findings: Sequence[Finding] | None = None,
+    icon: Icon | None = None,
+    remove_icon: bool = False,
 ) -> ConnectorDraft:
     """Save ``design`` as the next version, or raise ``DraftConflict`` if the draft moved on.
 
     The conditional UPDATE is the lock: of two saves based on the same version exactly one
     matches the row, the other gets the conflict and nothing of its edit is written.
     ``design`` is stored as given (not copied) and becomes ``draft.design``; ``findings`` are
-    its lint findings when the caller already linted it (the wizard shows them).
+    its lint findings when the caller already linted it (the wizard shows them). ``icon``
+    (already checked by ``read_icon``) replaces the draft's icon, ``remove_icon`` drops it; the
+    revision's message says so (revisions keep designs, not images).
     """
     design = validate_design(migrate_design(design, copy=False))
     new_version = based_on_version + 1
@@ -135,13 +138,32 @@ def draft_save(
     if not updated:
         current = ConnectorDraft.objects.get(pk=draft.pk)
         raise DraftConflict(current=current, based_on_version=based_on_version)
+    if icon is not None:
+        _icon_store(draft=draft, icon=icon)
+        message = f"{message} (new icon)" if message else "New icon"
+    elif remove_icon:
+        DraftIcon.objects.filter(draft=draft).delete()
+        message = f"{message} (icon removed)" if message else "Icon removed"
     Revision.objects.create(
-        draft=draft, number=new_version, design=text, author=_actor(user), message=message
+        draft=draft, number=new_version, design=text, author=_actor(user), message=message[:300]
     )
     # The row's design is the one just written: reload the other columns, not 80 KB of JSON.
     draft.refresh_from_db(from_queryset=ConnectorDraft.objects.defer("design"))
     draft.design = design
     return draft
+
+
+def _icon_store(*, draft: ConnectorDraft, icon: Icon) -> None:
+    DraftIcon.objects.update_or_create(
+        draft=draft,
+        defaults={
+            "data": icon.data,
+            "content_type": icon.content_type,
+            "width": icon.width,
+            "height": icon.height,
+            "digest": hashlib.sha256(icon.data).hexdigest(),
+        },
+    )
 
 
 def draft_import(
@@ -175,17 +197,22 @@ def draft_import(
 def draft_duplicate(
     *, draft: ConnectorDraft, user: AbstractBaseUser | AnonymousUser | None
 ) -> ConnectorDraft:
-    """A new draft of the same team with the current design and a "(copy)" title."""
+    """A new draft of the same team with the current design, its icon and a "(copy)" title."""
     design = draft_design(draft=draft)
     title = f"{draft.title} (copy)"[:200]
     design["general"]["title"] = title
-    return draft_create(
+    copy = draft_create(
         team=draft.team,
         user=user,
         title=title,
         design=design,
         message=f"Duplicated from {draft.title}"[:300],
     )
+    icon = DraftIcon.objects.filter(draft=draft).first()
+    if icon is not None:
+        fields = ("data", "content_type", "width", "height", "digest")
+        DraftIcon.objects.create(draft=copy, **{name: getattr(icon, name) for name in fields})
+    return copy
 
 
 @transaction.atomic

@@ -134,17 +134,21 @@ def _scrub(value: Any, secrets_: list[str]) -> Any:
 
 
 class _StepWriter:
-    """``on_step``: keeps the steps in order and writes them all each time one changes."""
+    """``on_step``: keeps the steps in order and writes them all each time one changes.
+
+    A step comes several times (announced running, published while it waits, ended), each
+    time as a different object: its key, unique within a run, says which row it replaces.
+    """
 
     def __init__(self, report_id: int, secrets_: list[str]) -> None:
         self.report_id = report_id
         self.secrets = secrets_
-        self.order: dict[int, int] = {}
+        self.order: dict[str, int] = {}
         self.steps: list[dict[str, Any]] = []
 
     def __call__(self, step: Step) -> None:
         data = _scrub(step.as_dict(), self.secrets)
-        index = self.order.setdefault(id(step), len(self.steps))
+        index = self.order.setdefault(step.key, len(self.steps))
         if index == len(self.steps):
             self.steps.append(data)
         else:

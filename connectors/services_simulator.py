@@ -1,9 +1,13 @@
 """The simulated publisher's state and behaviour: sessions, registrations, deliveries, polls.
 
 ``views.simulator`` turns each request into one of these calls and the returned ``SimAnswer``
-into an HTTP response. Registered hooks live in ``SimulatorSession.hooks``; deliveries go over
-HTTP to the callback URL, but only to this app's own ``/hooks/<token>/`` receiver (the simulator
-is reachable without login, so it must not become a way to make this server call anywhere).
+into an HTTP response. Registered hooks live in ``SimulatorSession.hooks`` (hook id ->
+``{"trigger", "callback", "deleted", "seq"}``; ``seq`` numbers the registrations 1, 2, ... of the
+session, as JSON key order is not kept by every database). A trigger may have several live hooks
+(the platform registers again when a flow's trigger inputs change); a DELETE removes only its
+own, and a DELETE of an unknown or deleted hook is a 404. Deliveries go over HTTP to the callback
+URL, but only to this app's own ``/hooks/<token>/`` receiver (the simulator is reachable without
+login, so it must not become a way to make this server call anywhere).
 """
 
 from __future__ import annotations
@@ -85,6 +89,7 @@ def simulator_register(
             "trigger": trigger["operationId"],
             "callback": callback,
             "deleted": False,
+            "seq": 1 + max((hook.get("seq", 0) for hook in locked.hooks.values()), default=0),
         }
         locked.save(update_fields=["hooks"])
     base = (session.design["general"].get("basePath") or "/").rstrip("/")
@@ -101,7 +106,8 @@ def simulator_register(
 def simulator_delete(
     *, session: SimulatorSession, route: simulation.Route, headers: dict[str, str]
 ) -> SimAnswer:
-    """Forget the hook (204); the faults refuse it or keep delivering anyway."""
+    """Forget the hook (204); the faults refuse it, keep delivering anyway, or keep a hook
+    that a newer one of the same trigger superseded."""
     trigger = session.design["triggers"][route.trigger_index]
     hook_id = simulation.hook_id_from(trigger, route.params) or route.params.get("hook_id", "")
     lowered = {key.lower() for key in headers}
@@ -112,7 +118,10 @@ def simulator_delete(
         hook = locked.hooks.get(hook_id)
         if hook is None or hook["deleted"]:
             return SimAnswer(404, {"error": "no such subscription"})
-        if session.fault != Fault.DELIVERS_AFTER_DELETE:
+        ignored = session.fault == Fault.DELIVERS_AFTER_DELETE or (
+            session.fault == Fault.KEEPS_OLD_HOOK and _superseded(locked.hooks, hook)
+        )
+        if not ignored:
             hook["deleted"] = True
             locked.save(update_fields=["hooks"])
     if session.fault == Fault.DELIVERS_AFTER_DELETE:
@@ -120,6 +129,16 @@ def simulator_delete(
         payloads = _payloads(session, trigger)
         threading.Timer(0.3, _deliver_all, args=(hook["callback"], payloads)).start()
     return SimAnswer(204)
+
+
+def _superseded(hooks: dict[str, Any], hook: dict[str, Any]) -> bool:
+    """Whether a live hook of the same trigger was registered after ``hook``."""
+    return any(
+        other["trigger"] == hook["trigger"]
+        and not other["deleted"]
+        and other.get("seq", 0) > hook.get("seq", 0)
+        for other in hooks.values()
+    )
 
 
 def _payloads(session: SimulatorSession, trigger: dict[str, Any]) -> list[Any]:
@@ -184,11 +203,13 @@ def simulator_fire(*, session: SimulatorSession, origin: str) -> dict[str, int]:
 
 
 def simulator_hooks(*, session: SimulatorSession) -> list[dict[str, Any]]:
-    """The registered hooks without their callback URLs (what the control endpoint lists)."""
+    """The registered hooks without their callback URLs (what the control endpoint lists),
+    oldest first."""
     session.refresh_from_db(fields=["hooks"])
+    hooks = sorted(session.hooks.items(), key=lambda item: item[1].get("seq", 0))
     return [
         {"id": hook_id, "trigger": hook["trigger"], "deleted": hook["deleted"]}
-        for hook_id, hook in session.hooks.items()
+        for hook_id, hook in hooks
     ]
 
 

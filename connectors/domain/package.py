@@ -5,7 +5,12 @@ Purpose: bundle the exported ``apiDefinition.swagger.json`` and ``apiProperties.
 environment: they are not known before the first ``paconn create``) and a ``readme.md`` written
 from the design (what the certification submission asks for).
 
-Input: a design and, optionally, the icon's PNG bytes.
+The icon: ``read_icon`` is the one check of an uploaded icon (PNG or JPEG by content, at most
+1 MB, decoded in full with Pillow so that a file that only starts like an image is refused).
+The package always holds it as ``icon.png``, the name paconn's settings and the certification
+rules use: a PNG goes in verbatim, a JPEG is re-encoded to PNG (``icon_png``).
+
+Input: a design and, optionally, the icon's PNG or JPEG bytes.
 Output: the zip as ``bytes``. Entries are sorted, timestamps and permissions fixed, so the same
 design (and icon) always gives byte-identical bytes.
 """
@@ -14,7 +19,10 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 from typing import Any
+
+from PIL import Image, ImageOps
 
 from connectors.domain.properties_export import REDIRECT_URL, export_properties
 from connectors.domain.swagger_export import dump_json, export_swagger
@@ -25,14 +33,82 @@ ICON = "icon.png"
 README = "readme.md"
 SETTINGS = "settings.json"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+ICON_MAX_BYTES = 1024 * 1024  # the portal's limit for a connector icon
+# Decoding allocates width x height pixels: a 1 MB file can claim a gigapixel image, so the
+# header's size is checked before the pixels are read. Icons are about 230 x 230.
+ICON_MAX_SIDE = 4096
+# Pillow's name of the format -> the content type stored and served (MPO: a camera's JPEG).
+_ICON_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg"}
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 _KINDS = {"webhook": "Webhook (the service calls the flow)", "polling": "Polling (the flow asks)"}
 
 
+class IconError(ValueError):
+    """An upload that is not a usable icon; the message says why, for the maker."""
+
+
+@dataclass(frozen=True)
+class Icon:
+    data: bytes
+    content_type: str  # image/png or image/jpeg
+    width: int
+    height: int
+
+
+def read_icon(data: bytes) -> Icon:
+    """``data`` as an icon, or ``IconError``: PNG or JPEG by content (never by file name or the
+    browser's content type), at most ``ICON_MAX_BYTES``, and decodable to the last pixel."""
+    if len(data) > ICON_MAX_BYTES:
+        raise IconError(
+            f"The icon is {len(data):,} bytes; an icon may be at most 1 MB "
+            f"({ICON_MAX_BYTES:,} bytes)."
+        )
+    if not data:
+        raise IconError("The file is empty; choose a PNG or JPEG image.")
+    too_big = IconError(
+        f"The icon has too many pixels; use at most {ICON_MAX_SIDE} x {ICON_MAX_SIDE} "
+        "(about 230 x 230 is what shows)."
+    )
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG", "JPEG"]) as image:
+            kind, (width, height) = image.format or "", image.size
+            if width > ICON_MAX_SIDE or height > ICON_MAX_SIDE:
+                raise too_big
+            image.load()  # every pixel: a truncated or corrupt file fails here
+    except IconError:
+        raise
+    except Image.DecompressionBombError as error:  # so many pixels Pillow will not even open it
+        raise too_big from error
+    except Exception as error:  # Pillow's decoders raise many types on a hostile file
+        raise IconError("This file is not a PNG or JPEG image; choose a .png or .jpg.") from error
+    if kind not in _ICON_FORMATS:  # pragma: no cover - formats= above admits only these
+        raise IconError("This file is not a PNG or JPEG image; choose a .png or .jpg.")
+    return Icon(data=bytes(data), content_type=_ICON_FORMATS[kind], width=width, height=height)
+
+
+def icon_png(data: bytes) -> bytes:
+    """The icon as PNG bytes: a PNG verbatim, a JPEG re-encoded (turned as its EXIF says, as a
+    browser shows it); ``ValueError`` for anything that is not a PNG or JPEG icon."""
+    try:
+        icon = read_icon(data)
+    except IconError as error:
+        raise ValueError(f"the icon must be a PNG or JPEG image (icon.png): {error}") from error
+    if icon.content_type == "image/png":
+        return icon.data
+    with Image.open(io.BytesIO(icon.data)) as image:
+        pixels = ImageOps.exif_transpose(image)
+        if pixels.mode not in ("1", "L", "RGB", "RGBA"):
+            pixels = pixels.convert("RGB")  # CMYK and YCbCr JPEGs: PNG holds neither
+        buffer = io.BytesIO()
+        pixels.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def build_package(design: dict[str, Any], *, icon: bytes | None = None) -> bytes:
-    """The zip of the paconn files for ``design``; ``icon`` must be PNG bytes when given."""
-    if icon is not None and not icon.startswith(_PNG_SIGNATURE):
-        raise ValueError("the icon must be a PNG image (icon.png)")
+    """The zip of the paconn files for ``design``; ``icon``: PNG or JPEG bytes (``ValueError``
+    for anything else), written as icon.png."""
+    if icon is not None:
+        icon = icon_png(icon)
     files = {
         API_DEFINITION: dump_json(export_swagger(design)),
         API_PROPERTIES: dump_json(export_properties(design)),

@@ -2,8 +2,10 @@
 
 ``/sim/<token>/_control/fire`` (POST) makes the event happen: every live hook gets the
 notification samples, the polling triggers get new items. ``/sim/<token>/_control/hooks`` (GET)
-lists the hooks and whether they were deleted. Everything else under the token is the design's
-own API: its registration, DELETE and polling paths (with or without the basePath).
+lists the hooks, oldest first, and whether they were deleted (a trigger may have several: the
+platform registers again when a flow's trigger inputs change). Everything else under the token
+is the design's own API: its registration, DELETE and polling paths (with or without the
+basePath).
 """
 
 from __future__ import annotations

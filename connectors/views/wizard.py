@@ -5,6 +5,9 @@ save is a plain form POST carrying the version it was based on: it redirects on 
 the form again with its errors (400) on bad input, and shows the conflict page (409) when
 someone saved in between. The same POST with ``preview=1`` (sent by htmx while the user types)
 saves nothing and answers the validation panel for the design as edited.
+
+The General step's form is multipart: its icon is saved by the same ``draft_save`` as the rest
+of the step; ``wizard_icon`` serves it to the team (the draft row never carries the image).
 """
 
 from __future__ import annotations
@@ -16,18 +19,17 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from connectors import forms, services
+from connectors import forms, selectors, services
 from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
 from connectors.domain.design import DesignError, clone_json
-from connectors.domain.lint import Finding
-from connectors.domain.lint.engine import lint_swagger
+from connectors.domain.lint import Finding, lint_design
 from connectors.domain.package import build_package
 from connectors.domain.properties_export import export_properties
 from connectors.domain.swagger_export import dump_json, dump_yaml, export_swagger
@@ -89,7 +91,7 @@ def _findings(draft: ConnectorDraft, design: dict[str, Any] | None = None) -> li
 
 
 def _lint(design: dict[str, Any]) -> list[Finding]:
-    return lint_swagger(export_swagger(design), properties=export_properties(design), design=design)
+    return lint_design(design)
 
 
 def _finding_rows(draft_id: int, found: list[Finding]) -> list[dict[str, Any]]:
@@ -151,19 +153,35 @@ def _step_context(
     if form is None:
         form = form_class(initial=form_class.initial_for(design, access.draft.version))
     extra: dict[str, Any] = {"form": form}
+    if step == "general":
+        extra["icon"] = _icon_shown(access.draft)
     if step == "definition":
         extra["action_form_version"] = access.draft.version
     if step == "test":
         extra.update(test_step_context(request, access, design))
     if step == "review":
         fmt = "yaml" if request.GET.get("format") == "yaml" else "json"
-        swagger = export_swagger(design)
+        swagger = export_swagger(design, share=True)
         extra.update(
             format=fmt,
             preview=dump_yaml(swagger) if fmt == "yaml" else dump_json(swagger),
             downloads=list(DOWNLOADS),
         )
     return _context(request, access, step, design, **extra)
+
+
+def _icon_shown(draft: ConnectorDraft) -> dict[str, Any] | None:
+    """The current icon's size and URL (the URL changes with the image), never its bytes."""
+    found = selectors.icon_meta(draft=draft)
+    if found is None:
+        return None
+    url = reverse("connectors:wizard_icon", args=[draft.pk])
+    return {
+        "url": f"{url}?v={found.digest[:16]}",
+        "width": found.width,
+        "height": found.height,
+        "format": "PNG" if found.content_type == "image/png" else "JPEG",
+    }
 
 
 def _trigger(design: dict[str, Any], index: int) -> dict[str, Any]:
@@ -221,7 +239,7 @@ def wizard_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
         return _render(request, step, _step_context(request, access, step))
     access = draft_access(request, draft_id, role="editor")
     design = services.draft_design(draft=access.draft, copy=False)  # _save edits a clone
-    form = STEP_FORMS.get(step, forms.StepForm)(request.POST)
+    form = STEP_FORMS.get(step, forms.StepForm)(request.POST, request.FILES)
 
     def invalid(errors: list[str]) -> HttpResponse:
         for error in errors:
@@ -267,7 +285,7 @@ def wizard_trigger_section(
         if params is not None:
             if not params.is_valid():
                 raise django_forms.ValidationError("Check the parameters below.")
-            forms.apply_parameters(params, target)
+            forms.apply_parameters(params, target, path=form.cleaned_data["path"])
         form.apply_trigger(target, edited)
 
     def invalid(errors: list[str]) -> HttpResponse:
@@ -354,6 +372,7 @@ def _save(
     if preview:
         return _panel(request, access, edited, [])
     based_on = form.cleaned_data["based_on_version"]
+    options = form.save_options()  # the General step's icon
     try:
         found: list[Finding] | None = _lint(edited)
     except Exception:  # draft_save lints again and reports it as it always did
@@ -366,8 +385,12 @@ def _save(
             based_on_version=based_on,
             message=_message(request),
             findings=found,
+            **options,
         )
     except services.DraftConflict as conflict:
+        if options.get("icon") or options.get("remove_icon"):
+            # The conflict page can carry the design, not a file: say what was not saved.
+            messages.warning(request, "Your icon change was not saved: make it again.")
         return _conflict(request, access, conflict, edited, page_url)
     except DesignError as error:
         return invalid([f"{pointer or '/'}: {message}" for pointer, message in error.errors])
@@ -494,13 +517,13 @@ def wizard_download(request: HttpRequest, draft_id: int, filename: str) -> HttpR
     design = services.draft_design(draft=access.draft)
     content: str | bytes
     if filename == "apiDefinition.swagger.json":
-        content = dump_json(export_swagger(design))
+        content = dump_json(export_swagger(design, share=True))
     elif filename == "apiDefinition.swagger.yaml":
-        content = dump_yaml(export_swagger(design))
+        content = dump_yaml(export_swagger(design, share=True))
     elif filename == "apiProperties.json":
         content = dump_json(export_properties(design))
     else:
-        content = build_package(design)
+        content = build_package(design, icon=selectors.icon_bytes(draft=access.draft))
     response = HttpResponse(content, content_type=DOWNLOADS[filename])
     name = (
         filename
@@ -508,6 +531,28 @@ def wizard_download(request: HttpRequest, draft_id: int, filename: str) -> HttpR
         else f"{slugify(access.draft.title) or 'connector'}.zip"
     )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def wizard_icon(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """The draft's icon as uploaded, for its team only (another team's draft is a 404)."""
+    access = draft_access(request, draft_id)
+    icon = selectors.icon_get(draft=access.draft)
+    if icon is None:
+        raise Http404("This draft has no icon.")
+    etag = f'"{icon.digest}"'
+    if request.headers.get("If-None-Match") == etag:
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(bytes(icon.data), content_type=icon.content_type)
+        # Checked to be a PNG or JPEG, and served so that nothing reads it as anything else.
+        response["Content-Disposition"] = "inline"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"  # a team's image: revalidate, never share
     return response
 
 
@@ -530,6 +575,7 @@ urlpatterns = [
     ),
     path("drafts/<int:draft_id>/wizard/overwrite/", wizard_overwrite, name="wizard_overwrite"),
     path("drafts/<int:draft_id>/wizard/validation/", wizard_validation, name="wizard_validation"),
+    path("drafts/<int:draft_id>/wizard/icon/", wizard_icon, name="wizard_icon"),
     path(
         "drafts/<int:draft_id>/download/<str:filename>",
         wizard_download,

@@ -36,6 +36,30 @@ def test_a_correct_simulator_passes(site: str) -> None:
     assert report.finished_at is not None
 
 
+def test_a_correct_simulator_is_replaced_deleted_twice_and_left_with_no_live_hook(
+    site: str,
+) -> None:
+    report = run(Fault.NONE, polling=False)
+    status = {step["key"].rsplit(":", 1)[-1]: step for step in report.steps}
+    names = ["reregister", "delete-old", "deliver-once", "delete", "delete-again", "silence"]
+    assert [status[name]["status"] for name in names] == ["passed"] * len(names)
+    assert "404" in status["delete-again"]["detail"]  # the simulator's answer, accepted
+    assert report.simulator is not None
+    report.simulator.refresh_from_db()
+    assert [hook["deleted"] for hook in report.simulator.hooks.values()] == [True, True]
+    assert report.hooks.count() == 2  # two callback URLs: the first and the re-registered one
+
+
+def test_keeps_old_hook_is_found_at_the_single_delivery_and_after_the_delete(site: str) -> None:
+    report = run(Fault.KEEPS_OLD_HOOK, polling=False)
+    found = {
+        (step["key"].rsplit(":", 1)[-1], f["code"])
+        for step in report.steps
+        for f in step["findings"]
+    }
+    assert found == {("deliver-once", "DuplicateDelivery"), ("silence", "DeliveredAfterDelete")}
+
+
 def test_batch_webhook_passes(site: str) -> None:
     report = run(Fault.NONE, polling=False, batch=True)
     assert report.status == Report.Status.PASSED, codes(report)
@@ -49,6 +73,7 @@ def test_batch_webhook_passes(site: str) -> None:
         (Fault.BAD_PAYLOAD, "NotificationSchemaMismatch", {"polling": False}),
         (Fault.DELETE_NEEDS_HEADER, "DeleteNeedsOperationHeader", {"polling": False}),
         (Fault.DELIVERS_AFTER_DELETE, "DeliveredAfterDelete", {"polling": False}),
+        (Fault.KEEPS_OLD_HOOK, "DuplicateDelivery", {"polling": False}),
         (Fault.OLDEST_FIRST, "ItemsNotNewestFirst", {"webhook": False}),
         (Fault.STATE_STUCK, "StateDidNotAdvance", {"webhook": False}),
         (Fault.SLOW, "SlowResponse", {"polling": False}),

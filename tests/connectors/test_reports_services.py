@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from connectors import services
 from connectors.domain.runner.credentials import Credentials
+from connectors.domain.runner.model import Step
 from connectors.models import Report
+from connectors.services_reports import _StepWriter
 from tests.connectors.conftest import make_report_draft
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +124,22 @@ def test_production_settings_deny_loopback(env: dict[str, str], expected: str) -
         timeout=60,
     )
     assert result.stdout.strip() == expected, result.stderr
+
+
+def test_each_step_is_one_row_however_often_it_is_reported() -> None:
+    """The runner reports a step as it starts, while it waits and as it ends, each time as a
+    new object (a snapshot): the stored report keeps one row per step, in order."""
+    report = services.report_start(
+        draft=make_report_draft(), user=None, trigger_ids=[], target="simulator", enqueue=False
+    )
+    write = _StepWriter(report.pk, secrets_=["s3cret"])
+    write(Step("static", "Static checks"))
+    write(Step("webhook:x:notify", "Receive a notification", wait_until=1e10))
+    write(Step("static", "Static checks", status="passed"))
+    write(Step("webhook:x:notify", "Receive a notification", status="failed", detail="s3cret"))
+    report.refresh_from_db()
+    assert [(s["key"], s["status"]) for s in report.steps] == [
+        ("static", "passed"),
+        ("webhook:x:notify", "failed"),
+    ]
+    assert report.steps[1]["wait_until"] is None and "s3cret" not in str(report.steps)

@@ -51,6 +51,59 @@ def test_delete_forgets_the_hook_and_a_second_delete_is_404() -> None:
     assert Client().delete(location).status_code == 404
 
 
+def hooks(sim: SimulatorSession) -> list[bool]:
+    """Whether each hook of ``sim`` is deleted, oldest first."""
+    listed = Client().get(f"/sim/{sim.token}/_control/hooks").json()["hooks"]
+    return [hook["deleted"] for hook in listed]
+
+
+def test_a_trigger_keeps_several_live_hooks_and_a_delete_removes_only_its_own() -> None:
+    sim = session()
+    first = register(sim, {"callbackUrl": "http://testserver/hooks/a/"})["Location"]
+    second = register(sim, {"callbackUrl": "http://testserver/hooks/b/"})["Location"]
+    assert first != second and hooks(sim) == [False, False]
+    assert Client().delete(first).status_code == 204
+    assert hooks(sim) == [True, False]
+    sim.refresh_from_db()
+    live = [h["callback"] for h in sim.hooks.values() if not h["deleted"]]
+    assert live == ["http://testserver/hooks/b/"]
+    assert Client().delete(second).status_code == 204
+    assert Client().delete(second).status_code == 404
+    assert hooks(sim) == [True, True]
+
+
+def test_hooks_are_listed_oldest_first_whatever_the_stored_key_order() -> None:
+    sim = session()
+    sim.hooks = {  # some databases (PostgreSQL jsonb) do not keep the key order
+        "bbbb": {"trigger": "T", "callback": "x", "deleted": True, "seq": 2},
+        "aaaa": {"trigger": "T", "callback": "y", "deleted": False, "seq": 1},
+    }
+    sim.save(update_fields=["hooks"])
+    listed = Client().get(f"/sim/{sim.token}/_control/hooks").json()["hooks"]
+    assert [hook["id"] for hook in listed] == ["aaaa", "bbbb"]
+
+
+def test_a_delete_of_an_unknown_hook_is_404() -> None:
+    sim = session()
+    location = register(sim, {"callbackUrl": "http://testserver/hooks/a/"})["Location"]
+    unknown = location.rsplit("/", 1)[0] + "/0123456789abcdef"
+    assert Client().delete(unknown).status_code == 404
+    assert hooks(sim) == [False]
+
+
+def test_keeps_old_hook_ignores_the_delete_of_a_superseded_hook_only() -> None:
+    sim = session(Fault.KEEPS_OLD_HOOK)
+    first = register(sim, {"callbackUrl": "http://testserver/hooks/a/"})["Location"]
+    assert Client().delete(first).status_code == 204  # no newer hook: really deleted
+    assert hooks(sim) == [True]
+    old = register(sim, {"callbackUrl": "http://testserver/hooks/b/"})["Location"]
+    new = register(sim, {"callbackUrl": "http://testserver/hooks/c/"})["Location"]
+    assert Client().delete(old).status_code == 204  # answered as done...
+    assert hooks(sim) == [True, False, False]  # ...but kept
+    assert Client().delete(new).status_code == 204
+    assert hooks(sim) == [True, False, True]
+
+
 @pytest.mark.parametrize(
     ("fault", "check"),
     [

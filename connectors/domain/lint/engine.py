@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..properties_export import export_properties
+from ..swagger_export import export_swagger
 from . import (  # noqa: F401  (importing a rule module registers its rules)
     general,
     hybrid,
@@ -24,8 +26,6 @@ from . import (  # noqa: F401  (importing a rule module registers its rules)
     responses,
     webhooks,
 )
-from ..properties_export import export_properties
-from ..swagger_export import export_swagger
 from .context import Context
 from .fields import design_field
 from .model import RULES, Finding, Hit, Rule, rule

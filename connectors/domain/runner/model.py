@@ -7,6 +7,10 @@ Input: values the runner produces. Output: dicts of JSON types, and JUnit XML te
 Statuses: a step or report is ``passed | failed | error | skipped`` (``running`` while a step
 is under way). A finding of severity ``error`` fails its step; ``error`` means the runner itself
 could not do the step (a bug or an unexpected exception), not that the API is wrong.
+
+``Step.wait_until``: while a running step waits for something only a person can make happen (the
+event, against a real API), the moment the wait ends, in epoch seconds (UTC, ``time.time()``);
+None otherwise, and always None once the step has ended.
 """
 
 from __future__ import annotations
@@ -82,6 +86,8 @@ class Step:
     exchanges: list[Exchange] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     detail: str = ""
+    # Epoch seconds (UTC) when the current wait for a person ends; None when not waiting.
+    wait_until: float | None = None
 
     def add(self, code: str, severity: str, message: str, pointer: str | None = None) -> None:
         self.findings.append(Finding(code, severity, message, pointer))
@@ -98,6 +104,7 @@ class Step:
             "exchanges": [exchange.as_dict() for exchange in self.exchanges],
             "findings": [finding.as_dict() for finding in self.findings],
             "detail": self.detail,
+            "wait_until": self.wait_until,
         }
 
     @classmethod
@@ -110,6 +117,7 @@ class Step:
             exchanges=[Exchange.from_dict(item) for item in data.get("exchanges", [])],
             findings=[Finding.from_dict(item) for item in data.get("findings", [])],
             detail=data.get("detail", ""),
+            wait_until=data.get("wait_until"),
         )
 
 

@@ -4,7 +4,8 @@ Purpose: the one entry point of the runner (``run_report``); the Celery task and
 ``manage.py run_trigger_test`` call it through the service layer. It never raises for what the
 API does: problems are findings, and a runner bug in a step is that step's ``error`` status.
 Input: a ``Plan``, the ``OutboundClient``, a ``CallbackFactory`` and ``on_step`` (called with
-each step when it starts, status running, and when it ends).
+each step when it starts, status running, when a running step publishes a countdown
+(``Step.wait_until``) and when it ends; the last call for a ``key`` is the step's state).
 Output: ``ReportResult`` (status and steps, exchanges already redacted).
 """
 

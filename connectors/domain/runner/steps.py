@@ -3,8 +3,10 @@
 Purpose: the bookkeeping every check shares, so that webhook, polling and static checks read
 as the checks they are. ``Recorder.step`` announces a step (status running), times it, turns
 an unexpected exception into status ``error`` (``RunnerError``) and sets passed/failed from the
-findings; ``Recorder.call`` sends one request through the ``OutboundClient``, stores it
-redacted on the step and reports a transport problem as a finding.
+findings (and clears ``wait_until``); ``Recorder.publish`` reports a running step's progress (a
+countdown: ``Step.wait_until``) before a long wait; ``Recorder.call`` sends one request through
+the ``OutboundClient``, stores it redacted on the step and reports a transport problem as a
+finding.
 
 Input: the ``on_step`` callback, the client and the secrets of the run.
 Output: ``Step``s in ``Recorder.steps``; the *unredacted* exchange to the caller (its logic
@@ -13,6 +15,7 @@ needs the real answer; only the stored copy is redacted).
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,7 +29,11 @@ OnStep = Callable[[Step], None]
 
 
 class Recorder:
-    """Collects the steps of one run and reports each to ``on_step`` as it starts and ends."""
+    """Collects the steps of one run and reports each to ``on_step`` as it starts and ends.
+
+    ``on_step`` always gets a step whose ``key`` names it; it may get several snapshots of the
+    same step (start, ``publish``, end): the last one with a given key is the current one.
+    """
 
     def __init__(
         self,
@@ -61,10 +68,15 @@ class Recorder:
             step.status = "error"
         finally:
             step.duration_ms = round((time.monotonic() - started) * 1000)
+            step.wait_until = None  # an ended step waits for nobody
             if step.status == "running":
                 step.status = "failed" if step.has_errors() else "passed"
             self.steps.append(step)
             self.on_step(step)
+
+    def publish(self, step: Step) -> None:
+        """Report a running step as it is now (a snapshot), e.g. before waiting for a person."""
+        self.on_step(copy.deepcopy(step))
 
     def skip(self, key: str, title: str, why: str) -> Step:
         step = Step(key, title, status="skipped", detail=why)

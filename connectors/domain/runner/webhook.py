@@ -1,12 +1,21 @@
-"""The webhook lifecycle, as the platform runs it: register, notify, DELETE, silence.
+"""The webhook lifecycle, as the platform runs it, from the first registration to silence.
 
-Purpose: four steps per webhook trigger. Register with the design's method, path and body (the
-callback URL of this run at the callback pointer, the connection's credentials applied) and
-expect 201 with an absolute ``Location`` on the API's host; wait, bounded, for a notification
-and check it against the notification schema; DELETE at the ``Location`` with only the
-connection's authentication, as the platform does (USERS.md A3); fire again and confirm that
-nothing more arrives. The DELETE runs whenever a Location was obtained, even when an earlier
-step failed, so a run does not leave a subscription behind.
+Purpose: the steps of one webhook trigger, in the platform's order (USERS.md A1-A4, D1-D4):
+
+- ``register``: register (subscription A) with this run's first callback URL;
+- ``notify``: wait, bounded, for a notification at A and check it against the schema;
+- ``reregister``: the flow's trigger inputs changed, so the platform registers again
+  (subscription B) with a new callback URL;
+- ``delete-old``: DELETE A at its Location, as the platform does once B exists;
+- ``deliver-once``: the event happens once (only the simulator can make it happen): B gets what
+  A got for one event, A gets nothing;
+- ``delete``: DELETE every subscription still live (B), in a ``finally``;
+- ``delete-again``: DELETE B a second time: 2xx, 404 or 410 (the DELETE is idempotent);
+- ``silence``: the event again (simulator only): no callback URL of the run gets anything.
+
+Every subscription with a Location is deleted in the ``finally`` even when a step failed or the
+runner broke, so a run does not leave a subscription behind; a step that cannot run is recorded
+as skipped with the reason.
 
 Input: the plan, one design trigger, the exported swagger, the ``Recorder`` and callbacks.
 Output: the steps, appended to the recorder.
@@ -15,26 +24,72 @@ Output: the steps, appended to the recorder.
 from __future__ import annotations
 
 import time
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
 
-from .build import example_value, parameters, resolve, set_at_pointer, trigger_request
 from .callbacks import CallbackEndpoint, CallbackFactory
-from .credentials import apply
-from .model import Exchange, Step
+from .model import Step
 from .plan import Plan
-from .schemas import notification_schema, schema_errors
 from .steps import Recorder
+from .webhook_calls import (
+    POLL_INTERVAL_SECONDS,
+    check_notifications,
+    check_silence,
+    count_received,
+    delete,
+    delete_again,
+    register,
+)
 
-_FAILED_REGISTRATION_HINTS = {
-    400: "the API rejected the body built from the body schema: check its required properties "
-    "and give them defaults or examples",
-    401: "the API refused the connection's credentials: check the security settings and the "
-    "credentials typed for this run",
-    403: "the credentials lack a permission (for example a webhook scope)",
-    404: "nothing answers at this path: check the host, base path and the trigger's path",
-    409: "a subscription for this callback already exists: the API should accept a new one",
+__all__ = ["run_webhook"]
+
+TITLES = {
+    "register": "Register the webhook",
+    "notify": "Receive a notification",
+    "reregister": "Register again with a new callback URL",
+    "delete-old": "Delete the first webhook",
+    "deliver-once": "One notification, at the new callback URL only",
+    "delete": "Delete the webhook",
+    "delete-again": "Delete the webhook a second time",
+    "silence": "No notification after the DELETE",
 }
+
+
+@dataclass
+class Subscription:
+    """One registration of the run: its callback endpoint, and what became of it."""
+
+    endpoint: CallbackEndpoint
+    registered: bool = False
+    location: str | None = None
+    deleted: bool | None = None  # None until its DELETE was sent
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    plan: Plan
+    trigger: dict[str, Any]
+    swagger: dict[str, Any]
+    recorder: Recorder
+    key: str
+
+    def step(self, name: str) -> AbstractContextManager[Step]:
+        return self.recorder.step(f"{self.key}:{name}", TITLES[name])
+
+    def skip(self, name: str, why: str) -> None:
+        self.recorder.skip(f"{self.key}:{name}", TITLES[name], why)
+
+    def register(self, subscription: Subscription, step: Step) -> None:
+        subscription.registered, subscription.location = register(
+            self.plan, self.trigger, self.swagger, self.recorder, step, subscription.endpoint.url
+        )
+
+    def delete(self, subscription: Subscription, step: Step) -> None:
+        assert subscription.location is not None
+        subscription.deleted = delete(
+            self.plan, self.trigger, self.swagger, self.recorder, step, subscription.location
+        )
 
 
 def run_webhook(
@@ -44,235 +99,170 @@ def run_webhook(
     recorder: Recorder,
     callbacks: CallbackFactory,
 ) -> None:
-    key = f"webhook:{trigger.get('operationId')}"
-    endpoint = callbacks.new()
-    location: str | None = None
-    registered = False
+    run = Lifecycle(plan, trigger, swagger, recorder, f"webhook:{trigger.get('operationId')}")
+    first = Subscription(callbacks.new())
+    subscriptions = [first]
     try:
-        with recorder.step(f"{key}:register", "Register the webhook") as step:
-            registered, location = register(plan, trigger, swagger, recorder, step, endpoint.url)
-        if registered:
-            with recorder.step(f"{key}:notify", "Receive a notification") as step:
-                check_notifications(plan, trigger, swagger, endpoint, step)
+        with run.step("register") as step:
+            run.register(first, step)
+        if first.registered:
+            with run.step("notify") as step:
+                check_notifications(plan, trigger, swagger, first.endpoint, step, recorder)
         else:
-            recorder.skip(f"{key}:notify", "Receive a notification", "The registration failed.")
+            run.skip("notify", "The registration failed.")
+        replace(run, subscriptions, callbacks)
     finally:
-        deleted = False
-        if location:
-            with recorder.step(f"{key}:delete", "Delete the webhook") as step:
-                deleted = delete(plan, trigger, swagger, recorder, step, location)
-        else:
-            recorder.skip(f"{key}:delete", "Delete the webhook", "No usable Location to DELETE.")
-    if deleted:
-        with recorder.step(f"{key}:silence", "No notification after the DELETE") as step:
-            check_silence(plan, endpoint, step)
+        last = delete_remaining(run, subscriptions)
+    if last is not None and last.deleted:
+        with run.step("delete-again") as step:
+            assert last.location is not None
+            delete_again(plan, recorder, step, last.location)
     else:
-        recorder.skip(f"{key}:silence", "No notification after the DELETE", "No DELETE done.")
+        run.skip("delete-again", "The DELETE did not succeed, so there is nothing to repeat.")
+    registered = [s for s in subscriptions if s.registered]
+    if registered and all(s.deleted for s in registered):
+        with run.step("silence") as step:
+            check_silence(plan, [s.endpoint for s in subscriptions], step)
+    else:
+        why = "Not every subscription could be deleted." if registered else "No DELETE done."
+        run.skip("silence", why)
 
 
-def registration_body(trigger: dict[str, Any], swagger: dict[str, Any], callback_url: str) -> Any:
-    """The body the platform would send: an example of the body schema plus the callback URL."""
-    request = trigger["request"]
-    body = request.get("body")
-    if isinstance(body, dict) and "ref" in body:
-        body = resolve({"$ref": body["ref"]}, swagger)
-    schema = body.get("schema") if isinstance(body, dict) else None
-    value = example_value(schema, swagger) if schema else {}
-    if request.get("callbackPointer"):
-        value = set_at_pointer(value, request["callbackPointer"], callback_url)
-    return value
+def _why_not_replace(first: Subscription) -> str | None:
+    if not first.registered:
+        return "The registration failed."
+    if not first.location:
+        return "The first registration gave no usable Location, so it could not be replaced."
+    if not first.endpoint.received():
+        return "The first registration received no notification to compare with."
+    return None
 
 
-def register(
-    plan: Plan,
-    trigger: dict[str, Any],
-    swagger: dict[str, Any],
-    recorder: Recorder,
-    step: Step,
-    callback_url: str,
-) -> tuple[bool, str | None]:
-    """Send the registration; (whether it was accepted, the Location to DELETE or None)."""
-    request = trigger["request"]
-    call = trigger_request(plan, trigger, swagger, step)
-    if call is None:
-        return False, None
-    if not request.get("callbackPointer"):
-        step.add(
-            "NoCallbackPointer",
-            "error",
-            "The registration body has no callback URL property, so the API cannot know where to "
-            "send notifications: choose the body property that receives the callback URL.",
-        )
-    apply(plan.credentials, plan.design.get("security") or {}, call.headers, call.params)
-    body = registration_body(trigger, swagger, callback_url)
-    exchange = recorder.call(
-        step, request["method"].upper(), call.full_url(), headers=call.headers, json=body
-    )
-    if not _accepted(exchange, step):
-        return False, None
-    return True, _location(exchange, plan.base_url, step)
-
-
-def _accepted(exchange: Exchange, step: Step) -> bool:
-    """Whether the registration answer is a success (201, or another 2xx with a warning)."""
-    if exchange.error or exchange.status is None:
-        return False
-    if not 200 <= exchange.status < 300:
-        hint = _FAILED_REGISTRATION_HINTS.get(exchange.status, "see the answer below")
-        step.add(
-            "RegistrationFailed",
-            "error",
-            f"The registration was answered {exchange.status}, so no flow would ever be "
-            f"triggered: {hint}.",
-        )
-        return False
-    if exchange.status != 201:
-        step.add(
-            "RegistrationNot201",
-            "warning",
-            f"The registration was answered {exchange.status} instead of 201 Created. The "
-            "platform expects 201 with a Location header: answer 201 for a new subscription.",
-        )
-    return True
-
-
-def _location(exchange: Exchange, base_url: str, step: Step) -> str | None:
-    location = (exchange.header("location") or "").strip()
-    if not location:
-        step.add(
-            "RegistrationMissingLocation",
-            "error",
-            "The registration answer has no Location header, so the platform can never DELETE "
-            "the webhook and subscriptions pile up. Answer with Location: the absolute URL of "
-            "the new subscription (https://host/hooks/{id}), or set it in script.csx.",
-        )
-        return None
-    parts = urlsplit(location)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        step.add(
-            "RegistrationRelativeLocation",
-            "error",
-            f"The Location header {location!r} is not an absolute URL; the platform sends the "
-            "DELETE to it as is. Answer with the full URL, scheme and host included.",
-        )
-        return None
-    if parts.hostname != urlsplit(base_url).hostname:
-        step.add(
-            "LocationOtherHost",
-            "error",
-            f"The Location header points to {parts.hostname}, not to the API's host "
-            f"{urlsplit(base_url).hostname}; the runner does not send requests elsewhere. "
-            "Point Location at the API's own host.",
-        )
-        return None
-    return location
-
-
-def check_notifications(
-    plan: Plan,
-    trigger: dict[str, Any],
-    swagger: dict[str, Any],
-    endpoint: CallbackEndpoint,
-    step: Step,
-) -> None:
-    if not endpoint.fire():
-        step.detail = f"Trigger the event now: waiting up to {plan.callback_wait_seconds:g} s."
-    received = endpoint.wait(plan.callback_wait_seconds)
-    if not received:
-        step.add(
-            "NoNotification",
-            "error",
-            f"No notification reached the callback URL within {plan.callback_wait_seconds:g} s. "
-            "Check that the API stores the callback URL from the registration body and calls it "
-            "when the event happens.",
-        )
+def replace(run: Lifecycle, subscriptions: list[Subscription], callbacks: CallbackFactory) -> None:
+    """What the platform does when a flow's trigger inputs change: register B, DELETE A."""
+    first = subscriptions[0]
+    why = _why_not_replace(first)
+    if why:
+        for name in ("reregister", "delete-old", "deliver-once"):
+            run.skip(name, why)
         return
-    step.detail = f"{len(received)} notification(s) received."
-    schema = notification_schema(trigger, swagger)
-    for number, item in enumerate(received, 1):
-        is_json, value = item.parsed()
-        if not is_json:
-            step.add(
-                "NotificationNotJson",
-                "error",
-                f"Notification {number} is not JSON; the platform parses the body as JSON.",
-            )
-        elif schema is not None:
-            for pointer, message in schema_errors(schema, value):
-                step.add(
-                    "NotificationSchemaMismatch",
-                    "error",
-                    f"Notification {number} does not fit the notification schema: {message}. "
-                    "Flows would miss this data: fix the payload or update the schema from it.",
-                    pointer or "/",
-                )
+    expected = len(first.endpoint.received())
+    with run.step("reregister") as step:
+        subscriptions.append(Subscription(callbacks.new()))
+        run.register(subscriptions[-1], step)
+        if subscriptions[-1].location == first.location:
+            _same_location(step, first.location or "")
+    second = subscriptions[-1] if len(subscriptions) > 1 else None
+    if second is None or not second.location or second.location == first.location:
+        why = "The new registration gave no Location of its own; the first is deleted at the end."
+        run.skip("delete-old", why)
+        run.skip("deliver-once", why)
+        return
+    with run.step("delete-old") as step:
+        run.delete(first, step)
+    if not first.deleted:
+        run.skip("deliver-once", "The first webhook's DELETE failed, so both are still live.")
+        return
+    with run.step("deliver-once") as step:
+        check_single_delivery(run.plan, first.endpoint, second.endpoint, expected, step)
 
 
-def delete(
-    plan: Plan,
-    trigger: dict[str, Any],
-    swagger: dict[str, Any],
-    recorder: Recorder,
-    step: Step,
-    location: str,
-) -> bool:
-    """DELETE at Location with only the connection's authentication; True on 2xx."""
-    headers: dict[str, str] = {}
-    params: dict[str, str] = {}
-    apply(plan.credentials, plan.design.get("security") or {}, headers, params)
-    url = location + (("&" if "?" in location else "?") + urlencode(params) if params else "")
-    exchange = recorder.call(step, "DELETE", url, headers=headers)
-    if exchange.error or exchange.status is None:
-        return False
-    if 200 <= exchange.status < 300:
-        return True
-    if exchange.status in (401, 403):
-        _delete_refused(trigger, swagger, step, exchange.status)
-    else:
-        step.add(
-            "DeleteFailed",
-            "error",
-            f"The DELETE at the Location URL was answered {exchange.status}; the platform expects "
-            "2xx, or the subscription keeps sending to a flow that no longer exists.",
-        )
-    return False
-
-
-def _delete_refused(
-    trigger: dict[str, Any], swagger: dict[str, Any], step: Step, status: int
-) -> None:
-    # USERS.md A3: the registration worked, so the credential the DELETE lacks is one only the
-    # registration sent, as an operation header or query parameter.
-    own = [
-        f"{p.get('name')} ({p.get('in')})"
-        for p in parameters(trigger["request"].get("parameters"), swagger)
-        if p.get("in") in ("header", "query")
-    ]
-    sent_only = f" (the registration also sent {', '.join(own)})" if own else ""
+def _same_location(step: Step, location: str) -> None:
     step.add(
-        "DeleteNeedsOperationHeader",
+        "ReregisterSameLocation",
         "error",
-        f"The DELETE was answered {status} although the registration was accepted. The platform "
-        "sends the DELETE with only the connection's authentication, never the registration's "
-        f"own headers or query parameters{sent_only}. Put the credential in the connector's "
-        "security settings, or accept the connection's authentication on DELETE.",
+        f"The second registration answered the same Location as the first ({location}): the "
+        "API updated one subscription in place, so the platform's DELETE of the old "
+        "subscription also removes the new one and the edited flow never runs again. Create a "
+        "new subscription, with its own Location, for every registration.",
     )
 
 
-def check_silence(plan: Plan, endpoint: CallbackEndpoint, step: Step) -> None:
-    before = len(endpoint.received())
-    if not endpoint.fire():
+def delete_remaining(run: Lifecycle, subscriptions: list[Subscription]) -> Subscription | None:
+    """DELETE every subscription not deleted yet (one DELETE per Location); the last one."""
+    pending = [s for s in subscriptions if s.location and s.deleted is None]
+    if not pending:
+        run.skip("delete", "No usable Location to DELETE.")
+        return None
+    with run.step("delete") as step:
+        done: dict[str, bool | None] = {}
+        for subscription in pending:
+            assert subscription.location is not None
+            if subscription.location in done:
+                subscription.deleted = done[subscription.location]
+                continue
+            run.delete(subscription, step)
+            done[subscription.location] = subscription.deleted
+    return pending[-1]
+
+
+def _wait_for_delivery(
+    plan: Plan, endpoints: list[CallbackEndpoint], before: list[int], expected: int
+) -> list[int]:
+    """New arrivals per endpoint; returns once the last endpoint got ``expected``, or at the
+    bound (shortened to the after-DELETE wait once the first endpoint got anything)."""
+    deadline = time.monotonic() + plan.callback_wait_seconds
+    while True:
+        got = [now - then for now, then in zip(count_received(endpoints), before, strict=True)]
+        if got[-1] >= expected or time.monotonic() >= deadline:
+            return got
+        if got[0]:
+            deadline = min(deadline, time.monotonic() + plan.after_delete_wait_seconds)
+        time.sleep(POLL_INTERVAL_SECONDS)
+
+
+def check_single_delivery(
+    plan: Plan, old: CallbackEndpoint, new: CallbackEndpoint, expected: int, step: Step
+) -> None:
+    """One event after A's DELETE: B gets what A got for one event (``expected``), A nothing."""
+    before = count_received([old, new])
+    if not new.fire():
         step.status = "skipped"
-        step.detail = "Only the simulator can make the event happen again; not checked."
+        step.detail = (
+            "Only the simulator can make the event happen on its own; not checked. Trigger the "
+            "event once in your service and check that the edited flow runs exactly once."
+        )
         return
-    deadline = time.monotonic() + plan.after_delete_wait_seconds
-    while len(endpoint.received()) == before and time.monotonic() < deadline:
-        time.sleep(0.02)
-    if len(endpoint.received()) > before:
+    at_old, at_new = _wait_for_delivery(plan, [old, new], before, expected)
+    if at_old and at_new:
         step.add(
-            "DeliveredAfterDelete",
+            "DuplicateDelivery",
             "error",
-            "A notification arrived after the webhook was deleted: the API keeps sending to "
-            "deleted subscriptions, so flows that were turned off would still be called. Remove "
-            "the subscription when its DELETE succeeds.",
+            f"One event reached both callback URLs: {at_old} notification(s) at the first "
+            f"subscription's, deleted before the event, and {at_new} at the new one. After a "
+            "flow's trigger is edited every run would happen twice. Remove a subscription when "
+            "its DELETE succeeds, even when a newer one exists for the same event.",
+        )
+    elif at_old:
+        step.add(
+            "DeliveredToOldCallback",
+            "error",
+            "The event reached only the first subscription's callback URL, deleted before the "
+            "event, and not the new one: the API kept the old callback URL when the trigger "
+            "registered again, so an edited flow never runs. Store each registration's own "
+            "callback URL and deliver only to live subscriptions.",
+        )
+    elif not at_new:
+        step.add(
+            "NoNotificationAfterReregister",
+            "error",
+            f"No notification reached the new callback URL within {plan.callback_wait_seconds:g}"
+            " s of the event, although the first registration received one: the new "
+            "subscription was dropped (for example the DELETE of the old one removed every "
+            "subscription of the event). Keep each registration as its own subscription and "
+            "delete only the one at the DELETE's URL.",
+        )
+    elif at_new > expected:
+        step.add(
+            "DuplicateDelivery",
+            "error",
+            f"One event brought {at_new} notifications to the new callback URL where the first "
+            f"registration got {expected}: the API holds more than one subscription for it, so "
+            "each flow run would happen more than once. Create one subscription per "
+            "registration.",
+        )
+    else:
+        step.detail = (
+            f"{at_new} notification(s) at the new callback URL, as for the first event; none "
+            "at the deleted one."
         )

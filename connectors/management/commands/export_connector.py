@@ -1,4 +1,6 @@
-"""``manage.py export_connector ID --out DIR [--format json|yaml|zip]``: a draft's files."""
+"""``manage.py export_connector ID --out DIR [--format json|yaml|zip]``: a draft's files.
+
+The zip is the paconn package, with the draft's icon when it has one."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.text import slugify
 
-from connectors import services
+from connectors import selectors, services
 from connectors.domain.package import build_package
 from connectors.domain.properties_export import export_properties
 from connectors.domain.swagger_export import dump_json, dump_yaml, export_swagger
@@ -33,14 +35,17 @@ class Command(BaseCommand):
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CommandError(f"cannot create {out}: {exc.strerror or exc}") from exc
-        for name, content in self.files(design, options["format"], draft.title).items():
+        icon = selectors.icon_bytes(draft=draft) if options["format"] == "zip" else None
+        for name, content in self.files(design, options["format"], draft.title, icon).items():
             target = out / name
             target.write_bytes(content)
             self.stdout.write(str(target))
 
-    def files(self, design: dict[str, Any], fmt: str, title: str) -> dict[str, bytes]:
+    def files(
+        self, design: dict[str, Any], fmt: str, title: str, icon: bytes | None
+    ) -> dict[str, bytes]:
         if fmt == "zip":
-            return {f"{slugify(title) or 'connector'}.zip": build_package(design)}
+            return {f"{slugify(title) or 'connector'}.zip": build_package(design, icon=icon)}
         swagger, properties = export_swagger(design), export_properties(design)
         dump, ext = (dump_json, "json") if fmt == "json" else (dump_yaml, "yaml")
         return {

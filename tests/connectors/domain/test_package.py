@@ -1,5 +1,5 @@
-"""package: the paconn zip holds the right files, settings.json fits paconn's schema, and the
-same design always gives the same bytes."""
+"""package: the paconn zip holds the right files, settings.json fits paconn's schema, the
+same design always gives the same bytes, and only a real PNG or JPEG becomes its icon.png."""
 
 from __future__ import annotations
 
@@ -13,10 +13,19 @@ from typing import Any
 
 import pytest
 from jsonschema.validators import validator_for
+from PIL import Image
 
 from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
 from connectors.domain.design import new_design, validate_design
-from connectors.domain.package import build_package, render_readme
+from connectors.domain.package import (
+    ICON_MAX_BYTES,
+    ICON_MAX_SIDE,
+    IconError,
+    build_package,
+    icon_png,
+    read_icon,
+    render_readme,
+)
 from connectors.domain.properties_export import export_properties
 from connectors.domain.swagger_export import dump_json, export_swagger
 
@@ -173,3 +182,75 @@ def test_readme_warns_about_a_webhook_without_delete_action() -> None:
     unsubscribable = design()
     unsubscribable["triggers"][0]["deleteAction"] = None
     assert "no DELETE action is defined" in render_readme(unsubscribable)
+
+
+# -- the icon -----------------------------------------------------------------------------------
+
+
+def image(kind: str, size: tuple[int, int] = (40, 30), mode: str = "RGB") -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, size, (218, 59, 1) if mode == "RGB" else None).save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "size"),
+    [
+        (tiny_png(), "image/png", (1, 1)),
+        (image("PNG"), "image/png", (40, 30)),
+        (image("PNG", mode="RGBA"), "image/png", (40, 30)),
+        (image("JPEG"), "image/jpeg", (40, 30)),
+        (image("JPEG", (230, 230), mode="CMYK"), "image/jpeg", (230, 230)),
+    ],
+)
+def test_read_icon_knows_png_and_jpeg_by_content(
+    data: bytes, content_type: str, size: tuple[int, int]
+) -> None:
+    icon = read_icon(data)
+    assert (icon.content_type, (icon.width, icon.height), icon.data) == (content_type, size, data)
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b"", "empty"),
+        (image("GIF"), "not a PNG or JPEG"),
+        (image("BMP"), "not a PNG or JPEG"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "not a PNG or JPEG"),
+        (b"\x89PNG\r\n\x1a\n" + b"not really", "not a PNG or JPEG"),
+        (image("PNG", (300, 300))[:200], "not a PNG or JPEG"),  # cut off in its pixels
+        (b"\xff\xd8\xff\xe0" + b"\x00" * 64, "not a PNG or JPEG"),  # a JPEG in name only
+        (image("PNG", (ICON_MAX_SIDE + 1, 1), mode="1"), "too many pixels"),
+        (b"\x00" * (ICON_MAX_BYTES + 1), "at most 1 MB"),
+    ],
+)
+def test_read_icon_refuses_what_is_not_a_usable_icon(data: bytes, says: str) -> None:
+    with pytest.raises(IconError, match=says):
+        read_icon(data)
+
+
+def test_a_huge_claimed_size_is_refused_before_decoding() -> None:
+    """A few hundred bytes that claim 30000 x 30000 pixels (a decompression bomb)."""
+    bomb = image("PNG", (1, 1))
+    header = struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + header
+    bomb = (
+        bomb[:8] + struct.pack(">I", 13) + chunk + struct.pack(">I", zlib.crc32(chunk)) + bomb[33:]
+    )
+    with pytest.raises(IconError, match="too many pixels"):
+        read_icon(bomb)
+
+
+def test_a_jpeg_icon_goes_into_the_package_as_png() -> None:
+    jpeg = image("JPEG", (48, 32))
+    files = entries(build_package(design(), icon=jpeg))
+    assert json.loads(files["settings.json"])["icon"] == "icon.png"
+    with Image.open(io.BytesIO(files["icon.png"])) as packed:
+        assert (packed.format, packed.size) == ("PNG", (48, 32))
+    assert build_package(design(), icon=jpeg) == build_package(design(), icon=jpeg)
+
+
+def test_a_png_icon_goes_in_verbatim() -> None:
+    png = image("PNG", (64, 64))
+    assert icon_png(png) == png
+    assert entries(build_package(design(), icon=png))["icon.png"] == png

@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from PIL import Image
 
+from connectors import services
 from connectors.domain.documents import load_document
+from connectors.domain.package import read_icon
 from connectors.models import ConnectorDraft, Team
 from tests.factories import make_team
 
@@ -93,6 +96,20 @@ def test_export_zip_is_a_paconn_package(corpus_dir: Path, tmp_path: Path) -> Non
         "settings.json",
         "readme.md",
     } <= names
+
+
+def test_export_zip_carries_the_drafts_icon(corpus_dir: Path, tmp_path: Path) -> None:
+    draft = import_corpus(corpus_dir, "Leadinfo")
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 32), (218, 59, 1)).save(buffer, format="PNG")
+    icon = read_icon(buffer.getvalue())
+    services.draft_save(
+        draft=draft, user=None, design=draft.design, based_on_version=draft.version, icon=icon
+    )
+    out, _ = run("export_connector", str(draft.pk), "--out", str(tmp_path), "--format", "zip")
+    with zipfile.ZipFile(out.strip()) as package:
+        assert package.read("icon.png") == buffer.getvalue()
+        assert json.loads(package.read("settings.json"))["icon"] == "icon.png"
 
 
 def test_export_unknown_draft(tmp_path: Path) -> None:

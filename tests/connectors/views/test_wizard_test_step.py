@@ -86,10 +86,8 @@ def test_the_step_shows_the_chosen_report_polling_its_progress(people) -> None:
     plain = client.get(detail, HTTP_HX_REQUEST="true")
     assert b"hx-swap-oob" not in plain.content
     chosen = client.get(step_url(people["draft"]), {"report": older.pk})
-    assert (
-        f'Report <a href="{reverse("connectors:report_detail", args=[people["draft"].pk, older.pk])}">#{older.pk}</a>'.encode()
-        in chosen.content
-    )
+    older_url = reverse("connectors:report_detail", args=[people["draft"].pk, older.pk])
+    assert f'Report <a href="{older_url}">#{older.pk}</a>'.encode() in chosen.content
     assert b'hx-trigger="every 1s"' not in chosen.content  # it has ended: no polling
 
 

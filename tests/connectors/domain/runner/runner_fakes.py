@@ -2,7 +2,13 @@
 
 ``FakeApi`` is a small http.server on 127.0.0.1 (a thread) that implements a webhook
 registration/DELETE and a polling endpoint, with the fault modes of issue 4; ``FakeCallbacks``
-plays the app's /hooks/<token>/ receiver, and its ``fire`` asks the fake API to deliver.
+plays the app's /hooks/<token>/ receivers: ``fire`` on any endpoint makes the event happen, and
+the fake API delivers it to every callback URL its subscriptions hold (as the simulator does).
+Faults that only show on a re-registration: ``keeps_old_hook`` (a DELETE of a superseded hook
+answers 204 and keeps it), ``old_callback`` (a new registration keeps the first one's callback
+URL), ``delete_drops_all`` (any DELETE removes every hook), ``reregister_twice`` (a new
+registration is stored twice), ``same_location`` (a new registration updates the first one);
+``again_status`` is what a DELETE of an already deleted hook answers (default 404).
 """
 
 from __future__ import annotations
@@ -24,8 +30,9 @@ SAMPLE = {"orderId": 7, "status": "new"}
 
 
 class FakeApi:
-    def __init__(self, fault: str | None = None) -> None:
+    def __init__(self, fault: str | None = None, *, again_status: int = 404) -> None:
         self.fault = fault
+        self.again_status = again_status
         self.hooks: dict[str, dict[str, Any]] = {}
         self.items: list[dict[str, Any]] = [{"id": 1, "name": "first"}]
         self.requests: list[tuple[str, str, dict[str, str]]] = []
@@ -84,12 +91,18 @@ def _handler(api: FakeApi) -> type[BaseHTTPRequestHandler]:
             body = json.loads(self.rfile.read(length) or b"{}")
             if not self._authorized():
                 return
-            hook_id = str(len(api.hooks) + 1)
-            api.hooks[hook_id] = {
-                "callback": body.get("notificationUrl"),
-                "deleted": False,
-                "body": body,
-            }
+            live = [key for key, hook in api.hooks.items() if not hook["deleted"]]
+            callback = body.get("notificationUrl")
+            if live and api.fault == "old_callback":
+                callback = api.hooks[live[0]]["callback"]
+            if live and api.fault == "same_location":
+                hook_id = live[0]
+                api.hooks[hook_id]["callback"] = callback
+            else:
+                copies = 2 if live and api.fault == "reregister_twice" else 1
+                for _ in range(copies):
+                    hook_id = str(len(api.hooks) + 1)
+                    api.hooks[hook_id] = {"callback": callback, "deleted": False, "body": body}
             location = {
                 "no_location": None,
                 "relative_location": f"/hooks/{hook_id}",
@@ -108,11 +121,20 @@ def _handler(api: FakeApi) -> type[BaseHTTPRequestHandler]:
             if api.fault == "delete_500":
                 self._answer(500, {"error": "boom"})
                 return
-            hook = api.hooks.get(self.path.rsplit("/", 1)[-1])
+            hook_id = self.path.rsplit("/", 1)[-1]
+            hook = api.hooks.get(hook_id)
             if hook is None:
                 self._answer(404)
                 return
-            hook["deleted"] = True
+            if hook["deleted"]:
+                self._answer(api.again_status)
+                return
+            newer = [k for k, h in api.hooks.items() if int(k) > int(hook_id) and not h["deleted"]]
+            if not (api.fault == "keeps_old_hook" and newer):
+                hook["deleted"] = True
+            if api.fault == "delete_drops_all":
+                for other in api.hooks.values():
+                    other["deleted"] = True
             self._answer(204)
 
         def do_GET(self) -> None:
@@ -143,19 +165,19 @@ def _handler(api: FakeApi) -> type[BaseHTTPRequestHandler]:
 
 
 class FakeEndpoint:
-    def __init__(self, api: FakeApi, number: int) -> None:
-        self.api = api
+    def __init__(self, callbacks: FakeCallbacks, number: int) -> None:
+        self.callbacks = callbacks
         self.url = f"https://designer.example.com/hooks/token{number}/"
         self.got: list[Received] = []
-        self.fires = 0
 
     def fire(self) -> bool:
-        self.fires += 1
-        self.got += [
-            Received(json.dumps(body), {"Content-Type": "application/json"})
-            for body in self.api.deliver(self.url)
-        ]
-        return True
+        self.callbacks.fires += 1
+        for endpoint in self.callbacks.endpoints:
+            endpoint.got += [
+                Received(json.dumps(body), {"Content-Type": "application/json"})
+                for body in self.callbacks.api.deliver(endpoint.url)
+            ]
+        return self.callbacks.can_fire
 
     def wait(self, seconds: float) -> list[Received]:
         deadline = time.monotonic() + seconds
@@ -168,12 +190,17 @@ class FakeEndpoint:
 
 
 class FakeCallbacks:
-    def __init__(self, api: FakeApi) -> None:
+    """``can_fire=False`` plays a real API: ``fire`` says a person must make the event happen
+    (the fake API still delivers, as the person would, so the waits end at once)."""
+
+    def __init__(self, api: FakeApi, *, can_fire: bool = True) -> None:
         self.api = api
+        self.can_fire = can_fire
+        self.fires = 0
         self.endpoints: list[FakeEndpoint] = []
 
     def new(self) -> FakeEndpoint:
-        self.endpoints.append(FakeEndpoint(self.api, len(self.endpoints) + 1))
+        self.endpoints.append(FakeEndpoint(self, len(self.endpoints) + 1))
         return self.endpoints[-1]
 
 

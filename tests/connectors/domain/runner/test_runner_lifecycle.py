@@ -65,16 +65,19 @@ def test_webhook_happy_path() -> None:
         "samples",
         "register",
         "notify",
+        "reregister",
+        "delete-old",
+        "deliver-once",
         "delete",
+        "delete-again",
         "silence",
     ]
-    hook = api.hooks["1"]
-    assert hook["deleted"] is True
-    assert hook["body"] == {
-        "event": "order.created",
-        "notificationUrl": "https://designer.example.com/hooks/token1/",
-    }
-    assert codes(result, "error") == set()
+    assert [hook["deleted"] for hook in api.hooks.values()] == [True, True]
+    assert [hook["body"] for hook in api.hooks.values()] == [
+        {"event": "order.created", "notificationUrl": f"https://designer.example.com/hooks/{t}/"}
+        for t in ("token1", "token2")
+    ]
+    assert codes(result) == set()
 
 
 @pytest.mark.parametrize(

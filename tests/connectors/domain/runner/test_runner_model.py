@@ -59,6 +59,16 @@ def test_round_trip() -> None:
     assert ReportResult.from_dict(json.loads(json.dumps(result.as_dict()))) == result
 
 
+def test_wait_until_round_trips_and_old_stored_steps_have_none() -> None:
+    counting = Step("webhook:X:notify", "Receive", wait_until=1_790_000_000.25)
+    stored = json.loads(json.dumps(counting.as_dict()))
+    assert stored["wait_until"] == 1_790_000_000.25
+    assert Step.from_dict(stored) == counting
+    old = {"key": "webhook:X:notify", "title": "Receive", "status": "passed"}
+    assert Step.from_dict(old).wait_until is None
+    assert Step("k", "t").as_dict()["wait_until"] is None
+
+
 def test_junit_parses_and_marks_failures_errors_and_skips() -> None:
     result = sample_result()
     result.steps.append(
