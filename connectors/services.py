@@ -127,13 +127,15 @@ def draft_save(
     new_version = based_on_version + 1
     # The row and the revision store the same text: encode the design once for both.
     text = Value(ConnectorDraft._meta.get_field("design").get_prep_value(design), TextField())
-    updated = ConnectorDraft.objects.filter(pk=draft.pk, version=based_on_version).update(
-        design=text,
-        title=design["general"]["title"] or draft.title,
-        version=F("version") + 1,
-        updated_by=_actor(user),
-        updated_at=timezone.now(),
+    # Every column this save writes; the same values go onto ``draft`` once the save is sure.
+    columns = {
+        "title": design["general"]["title"] or draft.title,
+        "updated_by": _actor(user),
+        "updated_at": timezone.now(),
         **draft_summary(design=design, findings=findings),
+    }
+    updated = ConnectorDraft.objects.filter(pk=draft.pk, version=based_on_version).update(
+        design=text, version=F("version") + 1, **columns
     )
     if not updated:
         current = ConnectorDraft.objects.get(pk=draft.pk)
@@ -147,8 +149,10 @@ def draft_save(
     Revision.objects.create(
         draft=draft, number=new_version, design=text, author=_actor(user), message=message[:300]
     )
-    # The row's design is the one just written: reload the other columns, not 80 KB of JSON.
-    draft.refresh_from_db(from_queryset=ConnectorDraft.objects.defer("design"))
+    # The row is what this save wrote (the UPDATE matched it): no need to read it back.
+    for name, value in columns.items():
+        setattr(draft, name, value)
+    draft.version = new_version
     draft.design = design
     return draft
 

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from connectors import forms, selectors, services
 from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
-from connectors.domain.design import DesignError, clone_json
+from connectors.domain.design import DesignError
 from connectors.domain.lint import Finding, lint_design
 from connectors.domain.package import build_package
 from connectors.domain.properties_export import export_properties
@@ -238,7 +238,7 @@ def wizard_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
         access = draft_access(request, draft_id)
         return _render(request, step, _step_context(request, access, step))
     access = draft_access(request, draft_id, role="editor")
-    design = services.draft_design(draft=access.draft, copy=False)  # _save edits a clone
+    design = services.draft_design(draft=access.draft, copy=False)  # _save edits it
     form = STEP_FORMS.get(step, forms.StepForm)(request.POST, request.FILES)
 
     def invalid(errors: list[str]) -> HttpResponse:
@@ -270,7 +270,7 @@ def wizard_trigger_section(
     if form_class is None:
         raise Http404("No such section.")
     access = draft_access(request, draft_id, role="editor")
-    design = services.draft_design(draft=access.draft, copy=False)  # _save edits a clone
+    design = services.draft_design(draft=access.draft, copy=False)  # _save edits it
     trigger = _trigger(design, index)
     form = form_class(request.POST, trigger=trigger, design=design, prefix=section)
     bound: dict[str, Any] = {section: form}
@@ -302,7 +302,7 @@ def wizard_trigger_section(
 @require_POST
 def wizard_trigger_action(request: HttpRequest, draft_id: int) -> HttpResponse:
     access = draft_access(request, draft_id, role="editor")
-    design = services.draft_design(draft=access.draft, copy=False)  # _save edits a clone
+    design = services.draft_design(draft=access.draft, copy=False)  # _save edits it
     form = forms.TriggerActionForm(request.POST, count=len(design["triggers"]))
     landing: list[str] = [step_url(draft_id, "definition")]
 
@@ -357,17 +357,27 @@ def _save(
     invalid: Any,
     page_url: str,
 ) -> HttpResponse:
-    """Validate, apply to a copy, then preview (htmx) or save; 400, 409 or a redirect."""
+    """Validate, apply, then preview (htmx) or save; 400, 409 or a redirect.
+
+    ``design`` was decoded for this request alone (``draft_design(copy=False)``), so the edit
+    goes into it without a copy; the paths that show the saved design again (bad input, a
+    design the schema refuses) reload it from the row first.
+    """
     preview = request.POST.get("preview") == "1"
     if not form.is_valid():
         if preview:
             return _panel(request, access, None, _form_errors(form))
         return invalid([])
-    edited = clone_json(design)  # the one copy: the request's design stays as saved
+    edited = design
+
+    def saved_design_again() -> None:
+        access.draft.refresh_from_db(fields=["design"])
+
     try:
         apply(edited)
     except (ValueError, django_forms.ValidationError) as error:
         messages_ = getattr(error, "messages", None) or [str(error)]
+        saved_design_again()
         return _panel(request, access, None, messages_) if preview else invalid(messages_)
     if preview:
         return _panel(request, access, edited, [])
@@ -393,6 +403,7 @@ def _save(
             messages.warning(request, "Your icon change was not saved: make it again.")
         return _conflict(request, access, conflict, edited, page_url)
     except DesignError as error:
+        saved_design_again()
         return invalid([f"{pointer or '/'}: {message}" for pointer, message in error.errors])
     if found is not None:  # the page we redirect to shows these: no second lint
         cache.set(_findings_key(saved), _finding_rows(saved.pk, found), 3600)
