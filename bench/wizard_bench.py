@@ -9,7 +9,8 @@ POSTs. A WSGI wrapper times each request on the server side, from the handler ca
 response body is fully produced, and returns it in a ``Server-Timing`` header; the client and
 the socket are not in the figures.
 
-Measured (median of ``BENCH_RUNS`` requests each, after a warm-up):
+Measured (median of ``BENCH_RUNS`` requests each, after a warm-up; the requests take turns,
+one of each per round, so that the machine's slow spells hit them all alike):
 
 - **floor**: a bench-only ``login_required`` view returning ``HttpResponse("ok")`` (session, user,
   every middleware; no template);
@@ -179,10 +180,21 @@ def server_ms(response: httpx.Response) -> float:
     return float(response.headers["Server-Timing"].split("dur=")[1])
 
 
-def median_ms(call: Callable[[], httpx.Response], runs: int = RUNS) -> float:
-    for _ in range(3):  # warm up: template loading, the lint cache of this version
-        call()
-    return statistics.median(server_ms(call()) for _ in range(runs))
+def medians_ms(
+    calls: dict[str, Callable[[], httpx.Response]], runs: int = RUNS
+) -> dict[str, float]:
+    """The median server time of each request, the requests taken in turns (one of each per
+    round, in a rotating order) so that a slow spell of the machine hits them all alike."""
+    for call in calls.values():
+        for _ in range(3):  # warm up: template loading, the lint cache of this version
+            call()
+    names = list(calls)
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for round_ in range(runs):
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            samples[name].append(server_ms(calls[name]()))
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def measure() -> dict[str, float]:
@@ -240,19 +252,20 @@ def _measure(client: httpx.Client, draft: Any) -> dict[str, float]:
         "privacyPolicy": "",
         "categories": "Productivity",
     }
-    return {
-        PLAIN: median_ms(get("/__bench__/plain")),
-        PAGE: median_ms(get("/__bench__/page")),
-        "GET general": median_ms(get(step("general"))),
-        "GET security": median_ms(get(step("security"))),
-        "GET definition": median_ms(get(step("definition"))),
-        "GET review": median_ms(get(step("review"))),
-        "GET trigger page": median_ms(
-            get(reverse("connectors:wizard_trigger", args=[draft.pk, 0]))
-        ),
-        "POST general": median_ms(post(step("general"), general)),
-        "POST definition": median_ms(post(step("definition"), {"title": "Bench"})),
-    }
+    trigger_page = reverse("connectors:wizard_trigger", args=[draft.pk, 0])
+    return medians_ms(
+        {
+            PLAIN: get("/__bench__/plain"),
+            PAGE: get("/__bench__/page"),
+            "GET general": get(step("general")),
+            "GET security": get(step("security")),
+            "GET definition": get(step("definition")),
+            "GET review": get(step("review")),
+            "GET trigger page": get(trigger_page),
+            "POST general": post(step("general"), general),
+            "POST definition": post(step("definition"), {"title": "Bench"}),
+        }
+    )
 
 
 # -- the report ----------------------------------------------------------------------------------
@@ -267,7 +280,8 @@ def report(figures: dict[str, float]) -> str:
         "",
         "`bench/wizard_bench.py`: server time (from the WSGI handler call until the response body",
         "is produced) of requests sent over loopback to Django's threaded WSGI server, logged in,",
-        f"for a draft with {TRIGGERS} webhook triggers; median of {RUNS} requests each, with",
+        f"for a draft with {TRIGGERS} webhook triggers; median of {RUNS} requests each (taken in",
+        "turns, one of each per round, so that slow spells of the machine hit them all alike), with",
         "`DEBUG` off and no test instrumentation, on a SQLite test database in a file (each",
         "request opens its connection, as a real server does). Two floors, on the same server: a",
         "bench-only",

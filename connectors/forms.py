@@ -15,6 +15,7 @@ from html import escape as html_escape
 from typing import Any
 
 from django import forms
+from django.forms.forms import DeclarativeFieldsMetaclass
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.safestring import SafeData, mark_safe
@@ -83,6 +84,12 @@ def _escape(value: Any) -> str:
     if isinstance(value, SafeData) or hasattr(value, "__html__"):
         return str(value.__html__())
     return html_escape(str(value))
+
+
+_ERROR_LIST_TEMPLATES = {
+    "django/forms/errors/list/default.html",
+    "django/forms/errors/list/ul.html",
+}
 
 
 def _attr_value(value: Any) -> str:
@@ -176,6 +183,8 @@ class WizardRenderer(DjangoTemplates):
             html = _label(context)
         elif template_name == self.field_template_name:
             html = _field_group(context["field"])
+        elif template_name in _ERROR_LIST_TEMPLATES and not context["errors"]:
+            html = ""  # most fields have no errors; the template writes nothing for them
         if html is None:
             return super().render(template_name, context, request)
         return mark_safe(html.strip())
@@ -184,7 +193,46 @@ class WizardRenderer(DjangoTemplates):
 RENDERER = WizardRenderer()
 
 
-class StepForm(forms.Form):
+def _field_copy(field: forms.Field) -> forms.Field:
+    """What Django's ``Field.__deepcopy__`` makes, with a choice list copied one level deep.
+
+    The copy, its widget, their attrs, error messages, validators and lists of choices are
+    new objects, so a form may change its own fields as with Django's copy; only the choices
+    themselves (text pairs) are shared. Fields made of other fields keep Django's deep copy.
+    """
+    if isinstance(field, forms.MultiValueField) or isinstance(field.widget, forms.MultiWidget):
+        return copy.deepcopy(field)
+    copied = copy.copy(field)
+    copied.widget = copy.copy(field.widget)
+    copied.widget.attrs = dict(field.widget.attrs)
+    copied.error_messages = dict(field.error_messages)
+    copied.validators = list(field.validators)
+    if isinstance(field, forms.ChoiceField):
+        copied._choices = copy.copy(field._choices)
+        copied.widget.choices = copy.copy(field.widget.choices)
+    return copied
+
+
+class _LightFields(dict[str, forms.Field]):
+    """A form class's ``base_fields``: every form copies them when it is made (Django
+    deep-copies them), and a trigger's page makes eight forms: copy them the light way."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return {name: _field_copy(field) for name, field in self.items()}
+
+
+class _LightFieldsMetaclass(DeclarativeFieldsMetaclass):
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
+        new_class = super().__new__(mcs, name, bases, attrs)
+        new_class.base_fields = _LightFields(new_class.base_fields)
+        return new_class
+
+
+class LightForm(forms.Form, metaclass=_LightFieldsMetaclass):
+    """A form whose fields are copied without deep-copying their choice lists."""
+
+
+class StepForm(LightForm):
     """What every step saves: the connector's title and the version the edit started from."""
 
     default_renderer = RENDERER
@@ -510,7 +558,7 @@ class RequestForm(TriggerForm):
         request["parameters"] = sync_path_parameters(request["parameters"], request["path"])
 
 
-class ParameterForm(forms.Form):
+class ParameterForm(LightForm):
     """One row of the parameter editor; ``name`` and ``location`` find its parameter."""
 
     default_renderer = RENDERER
@@ -982,6 +1030,17 @@ TRIGGER_FORMS: dict[str, type[TriggerForm]] = {
     "delete": DeleteActionForm,
     "polling": PollingForm,
 }
+# The sections a trigger's page shows, by the trigger's kind.
+KIND_ONLY_SECTIONS = {
+    "webhook": frozenset({"callback", "notification", "properties", "delete"}),
+    "polling": frozenset({"polling"}),
+}
+
+
+def trigger_sections(kind: str) -> list[str]:
+    """The names of ``TRIGGER_FORMS`` shown for a trigger of ``kind``."""
+    others = set().union(*(v for k, v in KIND_ONLY_SECTIONS.items() if k != kind))
+    return [name for name in TRIGGER_FORMS if name not in others]
 
 
 class TriggerActionForm(StepForm):

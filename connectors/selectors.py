@@ -103,7 +103,7 @@ def draft_with_membership(*, user: Any, draft_id: int) -> tuple[ConnectorDraft, 
         .annotate(
             membership_pk=F("team__memberships__pk"), membership_role=F("team__memberships__role")
         )
-        .select_related("team", "updated_by")
+        .select_related("team")
         .get()
     )
     membership = Membership(

@@ -198,7 +198,11 @@ def _trigger_context(
     trigger = _trigger(design, index)
     version, bound = access.draft.version, bound or {}
     sections: dict[str, Any] = {}
-    for name, form_class in forms.TRIGGER_FORMS.items():
+    # The sections of this kind of trigger, and a bound one of another kind (its errors).
+    shown = forms.trigger_sections(trigger["kind"])
+    shown += [name for name in bound if name in forms.TRIGGER_FORMS and name not in shown]
+    for name in shown:
+        form_class = forms.TRIGGER_FORMS[name]
         if name not in bound:
             initial = form_class.initial_for(design, version, trigger=trigger)
             bound[name] = form_class(initial=initial, trigger=trigger, design=design, prefix=name)

@@ -54,6 +54,7 @@ def _render_all(form: Any) -> list[str]:
     parts = []
     for field in form:
         parts += [field.as_field_group(), str(field), field.label_tag(), field.legend_tag()]
+        parts.append(str(field.errors))  # empty for most fields: the renderer skips the template
     return parts
 
 
