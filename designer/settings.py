@@ -100,8 +100,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the Celery worker share the file: wait for locks instead of failing,
     # and let writers take the lock up front so concurrent saves queue rather than deadlock.
+    # Write-ahead logging lets pages read while a report writes its steps, and commits without
+    # syncing the disk twice (NORMAL is safe with WAL: a crash may drop the last commit only).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

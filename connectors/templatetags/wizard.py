@@ -15,7 +15,10 @@ page's time; as tags they write the same HTML straight from Python:
 - ``{% trigger_rows %}``: the Definition step's table rows, one per trigger, each with its
   move, duplicate and delete buttons for editors (a draft may hold dozens of triggers);
 - ``{% parameter_rows params %}``: the rows of a trigger's parameter editor, one per
-  parameter form of the formset, each input with its (screen-reader) label and errors.
+  parameter form of the formset, each input with its (screen-reader) label and errors;
+- ``{% property_rows form %}``: the rows of the notification schema's property editor;
+- ``{% section_url "name" as action %}``: where a section of the trigger's page posts
+  (``draft`` and ``index`` in the context); one URL lookup for all the page's sections.
 """
 
 from __future__ import annotations
@@ -68,9 +71,11 @@ def save_button(context: template.Context, label: str = "Save") -> SafeString:
 @register.simple_tag(takes_context=True)
 def wizard_stepper(context: template.Context) -> SafeString:
     current, draft_id = context.get("step"), context["draft"].pk
+    # The steps differ only in their last segment: one URL lookup for all of them.
+    prefix = reverse("connectors:wizard_step", args=[draft_id, "x"])[: -len("x/")]
     items = []
     for number, (key, label) in enumerate(context["steps"], 1):
-        href = reverse("connectors:wizard_step", args=[draft_id, key])
+        href = f"{prefix}{key}/"
         here = key == current
         items.append(
             format_html(
@@ -189,3 +194,37 @@ def parameter_rows(params: Any) -> SafeString:
         )
         rows.append(f'<tr id="param-{number}">\n' + "\n".join(cells) + "\n</tr>")
     return mark_safe("\n".join(rows))
+
+
+@register.simple_tag
+def property_rows(form: Any) -> SafeString:
+    rows = []
+    for row in form.bound_rows():
+        prop = row["prop"]
+        cells = [
+            f'<th scope="row" style="--depth: {conditional_escape(prop.depth)}">'
+            f"<code>{conditional_escape(prop.pointer)}</code> "
+            f"<small>{conditional_escape(prop.node.get('type', ''))}</small></th>"
+        ]
+        for key in ("title", "description", "format", "required"):
+            field = row[key]
+            errors = str(field.errors) if key == "title" else ""
+            cells.append(
+                f'<td><label class="sr-only" for="{conditional_escape(field.id_for_label)}">'
+                f"{conditional_escape(field.label)}</label>{field}{errors}</td>"
+            )
+        rows.append("<tr>\n" + "\n".join(cells) + "\n</tr>")
+    return mark_safe("\n".join(rows))
+
+
+@register.simple_tag(takes_context=True)
+def section_url(context: template.Context, section: str) -> str:
+    key = ("wizard:section_prefix", context["draft"].pk, context["index"])
+    prefix = context.render_context.get(key)
+    if prefix is None:
+        # The sections differ only in their last segment: reverse one, reuse its prefix.
+        url = reverse(
+            "connectors:wizard_trigger_section", args=[context["draft"].pk, context["index"], "x"]
+        )
+        prefix = context.render_context[key] = url[: -len("x/")]
+    return f"{prefix}{section}/"

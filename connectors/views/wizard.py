@@ -191,6 +191,26 @@ def _trigger(design: dict[str, Any], index: int) -> dict[str, Any]:
         raise Http404("No such trigger.") from None
 
 
+# The trigger page's collapsed dialogs: their forms come when a dialog opens (htmx), or on a
+# page of their own without JavaScript, and inline only when sent back with errors.
+DIALOGS: dict[str, dict[str, str]] = {
+    "sample": {
+        "section": "sample",
+        "id": "sample",
+        "title": "Import from sample",
+        "legend": "Import a request from a sample call",
+        "label": "Import",
+    },
+    "parameter": {
+        "section": "parameter",
+        "id": "add-parameter",
+        "title": "Add parameter",
+        "legend": "A path, query or header parameter of the request",
+        "label": "Add parameter",
+    },
+}
+
+
 def _trigger_context(
     request: HttpRequest, access: DraftAccess, index: int, bound: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -198,8 +218,9 @@ def _trigger_context(
     trigger = _trigger(design, index)
     version, bound = access.draft.version, bound or {}
     sections: dict[str, Any] = {}
-    # The sections of this kind of trigger, and a bound one of another kind (its errors).
-    shown = forms.trigger_sections(trigger["kind"])
+    # The sections of this kind of trigger (dialogs only when bound), and a bound section of
+    # another kind (to show its errors).
+    shown = [name for name in forms.trigger_sections(trigger["kind"]) if name not in DIALOGS]
     shown += [name for name in bound if name in forms.TRIGGER_FORMS and name not in shown]
     for name in shown:
         form_class = forms.TRIGGER_FORMS[name]
@@ -219,6 +240,7 @@ def _trigger_context(
         index=index,
         sections=sections,
         params=params,
+        dialogs=DIALOGS,
         form=sections["general"],
     )
 
@@ -266,13 +288,15 @@ def wizard_trigger(request: HttpRequest, draft_id: int, index: int) -> HttpRespo
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def wizard_trigger_section(
     request: HttpRequest, draft_id: int, index: int, section: str
 ) -> HttpResponse:
     form_class = forms.TRIGGER_FORMS.get(section)
     if form_class is None:
         raise Http404("No such section.")
+    if request.method == "GET":
+        return _dialog(request, draft_id, index, section)
     access = draft_access(request, draft_id, role="editor")
     design = services.draft_design(draft=access.draft, copy=False)  # _save edits it
     trigger = _trigger(design, index)
@@ -300,6 +324,32 @@ def wizard_trigger_section(
 
     url = reverse("connectors:wizard_trigger", args=[draft_id, index])
     return _save(request, access, design, form, apply, f"{url}#{section}", invalid, url)
+
+
+def _dialog(request: HttpRequest, draft_id: int, index: int, section: str) -> HttpResponse:
+    """A dialog's form: the fragment htmx puts in the opened dialog, or a page of its own."""
+    if section not in DIALOGS:
+        raise Http404("This section has no page of its own.")
+    access = draft_access(request, draft_id)
+    design = services.draft_design(draft=access.draft, copy=False)
+    trigger = _trigger(design, index)
+    form_class = forms.TRIGGER_FORMS[section]
+    initial = form_class.initial_for(design, access.draft.version, trigger=trigger)
+    form = form_class(initial=initial, trigger=trigger, design=design, prefix=section)
+    context = _context(
+        request,
+        access,
+        "definition",
+        design,
+        trigger=trigger,
+        index=index,
+        dialog=DIALOGS[section],
+        form=form,
+    )
+    name = "connectors/wizard/trigger_section.html"
+    if request.htmx and not request.htmx.boosted:
+        name += "#dialog"
+    return render(request, name, context)
 
 
 @login_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from django.template import Context, Template
+from django.urls import reverse
 
 from connectors import forms
 
@@ -110,3 +111,40 @@ def test_parameter_rows_label_every_input_with_the_parameter_name() -> None:
     )
     bound.is_valid()
     assert 'class="errorlist"' in render("{% parameter_rows params %}", params=bound)
+
+
+def test_property_rows_show_each_property_with_labelled_inputs() -> None:
+    trigger = {
+        "kind": "webhook",
+        "notification": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer", "x-ms-summary": "The <id>"},
+                    "owner": {"type": "object", "properties": {"login": {"type": "string"}}},
+                },
+            }
+        },
+    }
+    initial = forms.PropertiesForm.initial_for({"general": {"title": "T"}}, 2, trigger=trigger)
+    form = forms.PropertiesForm(initial=initial, trigger=trigger, design={}, prefix="properties")
+    html = render("{% property_rows form %}", form=form)
+    assert html.count("<tr>") == 3
+    assert (
+        '<th scope="row" style="--depth: 1"><code>/owner/login</code> <small>string</small>' in html
+    )
+    assert 'value="The &lt;id&gt;"' in html
+    assert html.count('<label class="sr-only"') == 12
+
+
+def test_section_urls_are_the_sections_own_urls() -> None:
+    html = render(
+        '{% section_url "general" as a %}{% section_url "delete" as b %}{{ a }} {{ b }}',
+        draft=SimpleNamespace(pk=7),
+        index=2,
+    )
+    expected = [
+        reverse("connectors:wizard_trigger_section", args=[7, 2, name])
+        for name in ("general", "delete")
+    ]
+    assert html.split() == expected

@@ -95,6 +95,27 @@ def test_embedded_defaults_in_a_clean_environment(tmp_path: Path) -> None:
     assert broker == f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
 
 
+def test_the_embedded_database_logs_ahead_and_waits_for_locks(tmp_path: Path) -> None:
+    """The web server and the worker share the SQLite file: readers must not block writers."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DESIGNER_VAR_DIR": str(tmp_path)}
+    code = (
+        "import django; django.setup(); from django.db import connection as c; "
+        "cur = c.cursor(); cur.execute('PRAGMA journal_mode'); mode = cur.fetchone()[0]; "
+        "cur.execute('PRAGMA synchronous'); sync = cur.fetchone()[0]; "
+        "cur.execute('PRAGMA busy_timeout'); print(mode, sync, cur.fetchone()[0])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO_ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "designer.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.split() == ["wal", "1", "20000"]
+
+
 def test_celery_is_configured_for_safe_redelivery(settings) -> None:
     from designer.celery import app
 
