@@ -208,7 +208,8 @@ def _field_copy(field: forms.Field) -> forms.Field:
     copied.error_messages = dict(field.error_messages)
     copied.validators = list(field.validators)
     if isinstance(field, forms.ChoiceField):
-        copied._choices = copy.copy(field._choices)
+        # Django's own copy sets the private list too; the stubs do not declare it.
+        copied._choices = copy.copy(field._choices)  # type: ignore[attr-defined]
         copied.widget.choices = copy.copy(field.widget.choices)
     return copied
 
@@ -223,7 +224,7 @@ class _LightFields(dict[str, forms.Field]):
 
 class _LightFieldsMetaclass(DeclarativeFieldsMetaclass):
     def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
-        new_class = super().__new__(mcs, name, bases, attrs)
+        new_class: Any = super().__new__(mcs, name, bases, attrs)
         new_class.base_fields = _LightFields(new_class.base_fields)
         return new_class
 
@@ -343,7 +344,7 @@ class GeneralForm(StepForm):
         return base
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("icon") and data.get("remove_icon"):
             self.add_error("remove_icon", "Choose one: upload a new icon or remove the icon.")
         return data
@@ -416,7 +417,7 @@ class SecurityForm(StepForm):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for name in _REQUIRED_BY_TYPE.get(data.get("type", ""), ()):
             if not data.get(name):
                 self.add_error(name, "This field is required for this authentication type.")
@@ -503,7 +504,7 @@ class TriggerGeneralForm(TriggerForm):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if "summary" in data and not data.get("operationId"):
             try:
                 data["operationId"] = operation_id_from_summary(data["summary"])
@@ -572,7 +573,10 @@ class ParameterForm(LightForm):
     visibility = forms.ChoiceField(choices=VISIBILITY_CHOICES)
 
 
-ParameterFormSet = forms.formset_factory(ParameterForm, extra=0, can_delete=True, renderer=RENDERER)
+# django-stubs do not know formset_factory's renderer argument (Django 4.0 added it).
+ParameterFormSet = forms.formset_factory(  # type: ignore[call-arg]
+    ParameterForm, extra=0, can_delete=True, renderer=RENDERER
+)
 
 
 def parameter_initial(trigger: dict[str, Any]) -> list[dict[str, Any]]:
@@ -706,7 +710,7 @@ class ParameterAddForm(TriggerForm):
         return self.cleaned_data["name"].strip()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         name, location = data.get("name"), data.get("location")
         if name and location:
             self._check_name(name, location)
@@ -788,7 +792,7 @@ class SampleForm(TriggerForm):
     body = _area(8, label="Body", help_text="A JSON sample of the body.")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         try:
@@ -832,7 +836,9 @@ class CallbackForm(TriggerForm):
         super().__init__(*args, **kwargs)
         body = self.trigger["request"].get("body") or {}
         self.choices = callback_choices(body.get("schema") or {})
-        self.fields["pointer"].choices = [(c.pointer, c.pointer) for c in self.choices] + [
+        pointer = self.fields["pointer"]
+        assert isinstance(pointer, forms.ChoiceField)
+        pointer.choices = [(c.pointer, c.pointer) for c in self.choices] + [
             ("/notificationUrl", "/notificationUrl (add it)")
         ]
 
@@ -945,7 +951,7 @@ class DeleteActionForm(TriggerForm):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("enabled"):
             return data
         if not _OPERATION_ID.match(data.get("operationId") or ""):
@@ -983,7 +989,9 @@ class PollingForm(TriggerForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         names = [p["name"] for p in self.trigger["request"]["parameters"] if p.get("in") == "query"]
-        self.fields["stateParameter"].choices = [(n, n) for n in names]
+        state = self.fields["stateParameter"]
+        assert isinstance(state, forms.ChoiceField)
+        state.choices = [(n, n) for n in names]
 
     @classmethod
     def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
@@ -1056,7 +1064,7 @@ class TriggerActionForm(StepForm):
         self.fields["title"].required = False
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("action", "").startswith("add"):
             return data
         index = data.get("index")

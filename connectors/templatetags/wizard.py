@@ -219,7 +219,7 @@ def property_rows(form: Any) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def section_url(context: template.Context, section: str) -> str:
-    key = ("wizard:section_prefix", context["draft"].pk, context["index"])
+    key = f"wizard:section_prefix:{context['draft'].pk}:{context['index']}"
     prefix = context.render_context.get(key)
     if prefix is None:
         # The sections differ only in their last segment: reverse one, reuse its prefix.

@@ -7,6 +7,7 @@ confirm it exists); writes need the editor or owner role (a viewer's write is a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -58,3 +59,9 @@ def current_team(request: HttpRequest) -> Team | None:
     chosen = request.session.get(CURRENT_TEAM_SESSION_KEY)
     team = teams.filter(pk=chosen).first() if chosen else None
     return team or teams.first()
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    """Whether htmx asked for part of a page (its own request, not a boosted page load)."""
+    htmx: Any = getattr(request, "htmx", None)  # set by django-htmx's middleware
+    return bool(htmx) and not htmx.boosted

@@ -43,7 +43,7 @@ from connectors.domain.wizard_edit import (
 )
 from connectors.models import ConnectorDraft
 
-from .access import DraftAccess, draft_access
+from .access import DraftAccess, draft_access, wants_fragment
 from .reports import test_step_context
 
 STEPS = [
@@ -139,7 +139,7 @@ def _render(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     name = f"connectors/wizard/{template}.html"
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment(request):
         name += "#wizard"
     return render(request, name, context, status=status)
 
@@ -347,7 +347,7 @@ def _dialog(request: HttpRequest, draft_id: int, index: int, section: str) -> Ht
         form=form,
     )
     name = "connectors/wizard/trigger_section.html"
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment(request):
         name += "#dialog"
     return render(request, name, context)
 
@@ -568,7 +568,7 @@ def wizard_overwrite(request: HttpRequest, draft_id: int) -> HttpResponse:
 @require_GET
 def wizard_validation(request: HttpRequest, draft_id: int) -> HttpResponse:
     access = draft_access(request, draft_id)
-    if not request.htmx:  # the panel alone is no page: show it beside the Review step
+    if not wants_fragment(request):  # the panel alone is no page: show it beside Review
         return redirect("connectors:wizard_step", draft_id=draft_id, step="review")
     return _panel(request, access, None, [])
 
