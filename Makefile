@@ -42,8 +42,11 @@ chromium:
 test: install chromium
 	$(BIN)/python -m pytest
 
+# Every benchmark of bench/ (each writes its figures into bench/README.md).
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/wizard_bench.py
+	$(BIN)/python bench/report_bench.py
 
 lint: install
 	$(BIN)/ruff check .
