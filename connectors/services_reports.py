@@ -140,11 +140,13 @@ class _StepWriter:
     time as a different object: its key, unique within a run, says which row it replaces.
     """
 
-    def __init__(self, report_id: int, secrets_: list[str]) -> None:
+    def __init__(
+        self, report_id: int, secrets_: list[str], existing: list[dict[str, Any]] | None = None
+    ) -> None:
         self.report_id = report_id
         self.secrets = secrets_
-        self.order: dict[str, int] = {}
-        self.steps: list[dict[str, Any]] = []
+        self.steps: list[dict[str, Any]] = list(existing or [])
+        self.order: dict[str, int] = {step["key"]: n for n, step in enumerate(self.steps)}
 
     def __call__(self, step: Step) -> None:
         data = _scrub(step.as_dict(), self.secrets)
@@ -240,24 +242,19 @@ def report_execute(
     if report is None or report.ended:
         return report
     if not _claim(report_id):
+        # A worker ran this report and died: delete what it left subscribed, then say so.
+        _delete_leftovers(report, site_url=site_url, allow_loopback=allow_loopback)
         report_mark_lost(report_id=report_id)
         return Report.objects.get(pk=report_id)
-    from .domain.runner.client import OutboundClient
-    from .domain.runner.guard import AddressPolicy
     from .domain.runner.run import run_report
 
     site = (site_url or settings.SITE_URL).rstrip("/")
     base_url = simulator_base_url(report, site) if report.simulator else report.base_url
     credentials = credentials_open(report.credentials_sealed)
     secrets_ = credentials.secrets() if credentials else []
-    loopback = settings.RUNNER_ALLOW_LOOPBACK if allow_loopback is None else allow_loopback
     logger.info("report %s running against %s", report_id, report.target_kind)
     try:
-        with OutboundClient(
-            AddressPolicy(allow_loopback=loopback),
-            connect_timeout=settings.RUNNER_CONNECT_TIMEOUT,
-            read_timeout=settings.RUNNER_READ_TIMEOUT,
-        ) as client:
+        with _client(allow_loopback) as client:
             result: ReportResult = run_report(
                 _plan(report, credentials, base_url),
                 client=client,
@@ -274,6 +271,42 @@ def report_execute(
     _finish(report_id, status)
     logger.info("report %s ended: %s", report_id, status)
     return Report.objects.get(pk=report_id)
+
+
+def _client(allow_loopback: bool | None = None) -> Any:
+    from .domain.runner.client import OutboundClient
+    from .domain.runner.guard import AddressPolicy
+
+    loopback = settings.RUNNER_ALLOW_LOOPBACK if allow_loopback is None else allow_loopback
+    return OutboundClient(
+        AddressPolicy(allow_loopback=loopback),
+        connect_timeout=settings.RUNNER_CONNECT_TIMEOUT,
+        read_timeout=settings.RUNNER_READ_TIMEOUT,
+    )
+
+
+def _delete_leftovers(
+    report: Report, *, site_url: str | None = None, allow_loopback: bool | None = None
+) -> None:
+    """DELETE the subscriptions a lost run registered and never deleted (USERS.md D15),
+    through the same guarded client and with the credentials still sealed for the run; the
+    attempt is one more step of the report. Never raises: the report is ended either way."""
+    from .domain.runner.cleanup import delete_leftovers, leftover_locations
+
+    report.refresh_from_db(fields=["steps", "credentials_sealed"])
+    locations = leftover_locations(report.steps)
+    if not locations:
+        return
+    site = (site_url or settings.SITE_URL).rstrip("/")
+    base_url = simulator_base_url(report, site) if report.simulator else report.base_url
+    credentials = credentials_open(report.credentials_sealed)
+    secrets_ = credentials.secrets() if credentials else []
+    try:
+        with _client(allow_loopback) as client:
+            on_step = _StepWriter(report.pk, secrets_, existing=report.steps)
+            delete_leftovers(_plan(report, credentials, base_url), client, on_step, locations)
+    except Exception as exc:  # the report ends as error in any case; the log says why
+        logger.warning("report %s: leftover subscriptions not deleted: %s", report.pk, exc)
 
 
 def report_mark_lost(*, report_id: int, reason: str = "") -> bool:
@@ -294,8 +327,14 @@ def report_reap_stuck(*, now: Any = None) -> int:
     """Mark every report ``running`` for longer than the task's hard time limit as ``error``."""
     limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
     cutoff = (now or timezone.now()) - limit
-    stuck = Report.objects.filter(status=Report.Status.RUNNING, started_at__lt=cutoff)
-    return sum(report_mark_lost(report_id=pk) for pk in stuck.values_list("pk", flat=True))
+    stuck = Report.objects.select_related("simulator").filter(
+        status=Report.Status.RUNNING, started_at__lt=cutoff
+    )
+    marked = 0
+    for report in stuck:
+        _delete_leftovers(report)
+        marked += report_mark_lost(report_id=report.pk)
+    return marked
 
 
 def hook_body_limit() -> int:

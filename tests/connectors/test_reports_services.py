@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,9 @@ from connectors.domain.runner.model import Step
 from connectors.models import Report
 from connectors.services_reports import _StepWriter
 from tests.connectors.conftest import make_report_draft
+from tests.connectors.domain.runner.runner_fakes import API_KEY, FakeApi, webhook_design
+from tests.connectors.domain.runner.test_runner_cleanup import exchange, registered
+from tests.factories import make_team, make_user
 
 pytestmark = pytest.mark.django_db
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -143,3 +146,54 @@ def test_each_step_is_one_row_however_often_it_is_reported() -> None:
         ("webhook:x:notify", "failed"),
     ]
     assert report.steps[1]["wait_until"] is None and "s3cret" not in str(report.steps)
+
+
+def a_lost_run(api: FakeApi, *, started_at: datetime) -> tuple[Report, str]:
+    """A report against ``api`` whose worker died right after registering a subscription."""
+    owner = make_user()
+    draft = services.draft_create(
+        team=make_team(owner=owner), user=owner, title="Orders", design=webhook_design()
+    )
+    report = services.report_start(
+        draft=draft,
+        user=None,
+        trigger_ids=[],
+        target=api.base_url,
+        credentials=Credentials("apiKey", api_key=API_KEY),
+        enqueue=False,
+    )
+    location = registered(api)
+    register = {
+        "key": "webhook:OnOrder:register",
+        "title": "Register the webhook",
+        "status": "passed",
+        "exchanges": [exchange("POST", f"{api.base_url}/hooks", 201, location)],
+    }
+    notify = {"key": "webhook:OnOrder:notify", "title": "Receive", "status": "running"}
+    Report.objects.filter(pk=report.pk).update(
+        status="running", started_at=started_at, steps=[register, notify]
+    )
+    return report, location
+
+
+def test_a_lost_run_has_its_subscriptions_deleted_before_it_is_marked_error(settings) -> None:
+    settings.RUNNER_ALLOW_LOOPBACK = True
+    with FakeApi() as api:
+        report, _ = a_lost_run(api, started_at=timezone.now())
+        lost = services.report_execute(report_id=report.pk)  # the task, delivered again
+        assert [hook["deleted"] for hook in api.hooks.values()] == [True]
+    assert lost.status == "error" and "worker" in lost.error and lost.credentials_sealed == ""
+    keys = [step["key"] for step in lost.steps]
+    assert keys == ["webhook:OnOrder:register", "webhook:OnOrder:notify", "cleanup"]
+    assert lost.steps[-1]["status"] == "passed" and API_KEY not in str(lost.steps)
+
+
+def test_the_reaper_deletes_what_a_stuck_run_left_subscribed(settings) -> None:
+    settings.RUNNER_ALLOW_LOOPBACK = True
+    long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    with FakeApi() as api:
+        report, _ = a_lost_run(api, started_at=long_ago)
+        assert services.report_reap_stuck() == 1
+        assert [hook["deleted"] for hook in api.hooks.values()] == [True]
+    report.refresh_from_db()
+    assert report.status == "error" and report.steps[-1]["key"] == "cleanup"

@@ -79,6 +79,12 @@ def apply(
         headers["Authorization"] = f"Bearer {credentials.token}"
 
 
+def secret_headers(design: dict[str, Any]) -> tuple[str, ...]:
+    """The request headers that carry the connection's secret (an API key in a header)."""
+    api_key = (design.get("security") or {}).get("apiKey") or {}
+    return (api_key["name"],) if api_key.get("in") == "header" and api_key.get("name") else ()
+
+
 def redact(
     exchange: Exchange, secrets: list[str], secret_headers: tuple[str, ...] = ()
 ) -> Exchange:

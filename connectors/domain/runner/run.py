@@ -16,6 +16,7 @@ from collections.abc import Callable
 from ..swagger_export import export_swagger
 from .callbacks import CallbackEndpoint, CallbackFactory, Received
 from .client import OutboundClient
+from .credentials import secret_headers
 from .model import ReportResult, Step
 from .plan import Plan
 from .polling import run_polling
@@ -24,11 +25,6 @@ from .steps import Recorder
 from .webhook import run_webhook
 
 __all__ = ["CallbackEndpoint", "CallbackFactory", "Received", "run_report"]
-
-
-def _secret_headers(plan: Plan) -> tuple[str, ...]:
-    api_key = (plan.design.get("security") or {}).get("apiKey") or {}
-    return (api_key["name"],) if api_key.get("in") == "header" and api_key.get("name") else ()
 
 
 def run_report(
@@ -40,7 +36,7 @@ def run_report(
 ) -> ReportResult:
     """Run every check of ``plan`` in order and return the report."""
     secrets = plan.credentials.secrets() if plan.credentials else []
-    recorder = Recorder(on_step, client, secrets, _secret_headers(plan))
+    recorder = Recorder(on_step, client, secrets, secret_headers(plan.design))
     with recorder.step("setup", "Export the design") as step:
         swagger = export_swagger(plan.design)
         triggers = plan.triggers()

@@ -203,7 +203,7 @@ def delete(
     location: str,
 ) -> bool:
     """DELETE at Location with only the connection's authentication; True on 2xx."""
-    exchange = _send_delete(plan, recorder, step, location)
+    exchange = send_delete(plan, recorder, step, location)
     if exchange.error or exchange.status is None:
         return False
     if 200 <= exchange.status < 300:
@@ -220,7 +220,8 @@ def delete(
     return False
 
 
-def _send_delete(plan: Plan, recorder: Recorder, step: Step, location: str) -> Exchange:
+def send_delete(plan: Plan, recorder: Recorder, step: Step, location: str) -> Exchange:
+    """DELETE at ``location`` with the connection's authentication only, as the platform does."""
     headers: dict[str, str] = {}
     params: dict[str, str] = {}
     apply(plan.credentials, plan.design.get("security") or {}, headers, params)
@@ -230,7 +231,7 @@ def _send_delete(plan: Plan, recorder: Recorder, step: Step, location: str) -> E
 
 def delete_again(plan: Plan, recorder: Recorder, step: Step, location: str) -> None:
     """The platform may DELETE twice (a retry, a flow saved twice): the answer must be calm."""
-    exchange = _send_delete(plan, recorder, step, location)
+    exchange = send_delete(plan, recorder, step, location)
     if exchange.error or exchange.status is None:
         return  # the transport finding is already on the step
     if 200 <= exchange.status < 300 or exchange.status in IDEMPOTENT_DELETE:

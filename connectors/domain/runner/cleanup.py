@@ -1,0 +1,81 @@
+"""Subscriptions a lost run left behind at the API, and deleting them.
+
+Purpose: a worker killed in the middle of a webhook lifecycle never sends its DELETEs, so the
+subscriptions it registered keep calling callback URLs nobody reads. The run's stored steps
+name them: every registration (``register``/``reregister`` steps) answered 2xx with an
+absolute ``Location``, minus the Locations a later DELETE removed (2xx, 404 or 410).
+``leftover_locations`` finds them; ``delete_leftovers`` deletes them as one more step, with the
+connection's authentication only, as the platform would. Polling ``Location`` headers are
+next-poll URLs, not subscriptions: they are never touched.
+
+Input: the stored steps (dicts, as the report keeps them); the plan, the guarded client and
+the ``on_step`` callback that stores steps.
+Output: the Locations still live; a ``cleanup`` step in the recorder.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from .client import OutboundClient
+from .credentials import secret_headers
+from .model import Exchange, Step
+from .plan import Plan
+from .steps import OnStep, Recorder
+from .webhook_calls import send_delete
+
+_REGISTRATION_STEPS = (":register", ":reregister")
+GONE = (404, 410)
+
+
+def _gone(status: int | None) -> bool:
+    return status is not None and (200 <= status < 300 or status in GONE)
+
+
+def leftover_locations(steps: list[dict[str, Any]]) -> list[str]:
+    """The subscription Locations the steps registered and never deleted, in order."""
+    live: dict[str, None] = {}
+    for step in steps:
+        registering = str(step.get("key", "")).endswith(_REGISTRATION_STEPS)
+        for data in step.get("exchanges") or []:
+            exchange = Exchange.from_dict(data)
+            if exchange.method.upper() == "DELETE":
+                if _gone(exchange.status):
+                    for location in [loc for loc in live if exchange.url.startswith(loc)]:
+                        del live[location]
+                continue
+            status = exchange.status
+            if not registering or status is None or not 200 <= status < 300:
+                continue
+            location = (exchange.header("location") or "").strip()
+            parts = urlsplit(location)
+            if parts.scheme in ("http", "https") and parts.netloc:
+                live[location] = None
+    return list(live)
+
+
+def delete_leftovers(
+    plan: Plan, client: OutboundClient, on_step: OnStep, locations: list[str]
+) -> Step:
+    """DELETE each leftover subscription, recorded as the report's ``cleanup`` step."""
+    secrets = plan.credentials.secrets() if plan.credentials else []
+    recorder = Recorder(on_step, client, secrets, secret_headers(plan.design))
+    with recorder.step("cleanup", "Delete what the lost run left subscribed") as step:
+        failed = 0
+        for location in locations:
+            exchange = send_delete(plan, recorder, step, location)
+            if not _gone(exchange.status):
+                failed += 1
+                step.add(
+                    "LeftoverNotDeleted",
+                    "error",
+                    f"The subscription at {location} that the stopped run registered could "
+                    "not be deleted; it may keep calling a callback URL nobody reads. Delete it "
+                    "in your service.",
+                )
+        step.detail = (
+            f"The run stopped after registering {len(locations)} subscription(s); "
+            f"{len(locations) - failed} deleted."
+        )
+    return step
