@@ -6,10 +6,10 @@ import copy
 
 from django import forms as django_forms
 
-from connectors import forms
+from connectors import forms, forms_rendering
 
 
-class Sample(forms.LightForm):
+class Sample(forms_rendering.LightForm):
     kind = django_forms.ChoiceField(choices=[("a", "A"), ("b", "B")])
     name = django_forms.CharField(max_length=10, widget=django_forms.TextInput({"size": 5}))
 
@@ -42,4 +42,4 @@ def test_light_copy_renders_and_validates_as_a_deep_copy_does() -> None:
 
 def test_the_wizards_forms_use_the_light_copy() -> None:
     for form_class in [forms.StepForm, forms.ParameterForm, *forms.TRIGGER_FORMS.values()]:
-        assert isinstance(form_class.base_fields, forms._LightFields), form_class
+        assert isinstance(form_class.base_fields, forms_rendering._LightFields), form_class
