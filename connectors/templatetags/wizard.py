@@ -1,8 +1,9 @@
-"""The wizard's repeated form pieces as tags: fields, the attributes of a live form, Save.
+"""The wizard's repeated pieces as template tags: form fields, Save, the stepper, table rows.
 
-Every wizard form renders the same three pieces; a trigger's page has eight or nine forms.
-As ``{% include %}``s they cost a template lookup and a context push each, a large part of the
-page's time; as tags they write the same HTML straight from Python:
+Every wizard form renders the same pieces, a trigger's page has several forms and the
+Definition step a row per trigger. As ``{% include %}``s and template loops they cost a
+template lookup, a context push or a variable lookup each, a large part of a page's time; as
+tags they write the same HTML straight from Python:
 
 - ``{% wizard_fields form %}``: the form's non-field errors, hidden fields, then each visible
   field as its field group in ``<div class="field">`` (``has-error`` when it has errors);
