@@ -7,7 +7,8 @@ someone saved in between. The same POST with ``preview=1`` (sent by htmx while t
 saves nothing and answers the validation panel for the design as edited.
 
 The General step's form is multipart: its icon is saved by the same ``draft_save`` as the rest
-of the step; ``wizard_icon`` serves it to the team (the draft row never carries the image).
+of the step; ``wizard_icon`` serves it to the team (the draft row never carries the image). A
+step POST larger than ``MAX_STEP_POST_BYTES`` is refused (413) before its body is read.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from connectors import forms, selectors, services
 from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
 from connectors.domain.design import DesignError
 from connectors.domain.lint import Finding, lint_design
-from connectors.domain.package import build_package
+from connectors.domain.package import ICON_MAX_BYTES, build_package
 from connectors.domain.properties_export import export_properties
 from connectors.domain.swagger_export import dump_json, dump_yaml, export_swagger
 from connectors.domain.wizard_edit import (
@@ -264,6 +265,14 @@ def wizard_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
         access = draft_access(request, draft_id)
         return _render(request, step, _step_context(request, access, step))
     access = draft_access(request, draft_id, role="editor")
+    if _body_bytes(request) > MAX_STEP_POST_BYTES:
+        # Refused before the body is read: Django would first write an upload to disk.
+        messages.error(
+            request,
+            f"The form sent is larger than {MAX_STEP_POST_BYTES // 1024} KB (the icon may be "
+            f"{ICON_MAX_BYTES // 1024} KB at most): nothing was saved.",
+        )
+        return _render(request, step, _step_context(request, access, step), status=413)
     design = services.draft_design(draft=access.draft, copy=False)  # _save edits it
     form = STEP_FORMS.get(step, forms.StepForm)(request.POST, request.FILES)
 
@@ -274,6 +283,17 @@ def wizard_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
 
     url = step_url(draft_id, step)
     return _save(request, access, design, form, form.apply, url, invalid, url)
+
+
+# A step's form: the icon (the largest field) and room for the rest.
+MAX_STEP_POST_BYTES = ICON_MAX_BYTES + 256 * 1024
+
+
+def _body_bytes(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def step_url(draft_id: int, step: str) -> str:

@@ -351,3 +351,18 @@ def test_pages_never_load_the_image_and_their_queries_do_not_grow(
     assert any(
         '"data"' in query and "drafticon" in query for query in sql_of(client_alice, package)
     )
+
+
+def test_a_body_far_over_the_limit_is_refused_unread_with_413(
+    client_alice: Client, draft: ConnectorDraft
+) -> None:
+    draft = with_icon(draft)
+    kept = bytes(DraftIcon.objects.get(draft=draft).data)
+    huge = b"\x89PNG" + b"\x00" * (2 * ICON_MAX_BYTES)
+    response = save_general(client_alice, draft, icon=upload(huge, "huge.png"))
+    assert response.status_code == 413
+    assert "larger than" in response.content.decode() and "nothing was saved" in (
+        response.content.decode()
+    )
+    assert draft.version == 2
+    assert bytes(DraftIcon.objects.get(draft=draft).data) == kept
