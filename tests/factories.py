@@ -32,3 +32,12 @@ def add_member(team: Team, user: Any, role: str = Membership.Role.EDITOR) -> Mem
 
 def make_draft(team: Team, user: Any = None, title: str = "Orders") -> ConnectorDraft:
     return services.draft_create(team=team, user=user, title=title, design=new_design(title))
+
+
+def client_for(user: Any, *, csrf: bool = False) -> Any:
+    """A test client logged in as ``user`` (checking CSRF tokens when ``csrf``)."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=csrf)
+    client.force_login(user)
+    return client

@@ -1,4 +1,5 @@
-"""Fixtures of the report tests: designs the simulator can serve, a live site, loopback."""
+"""Fixtures of the report tests: designs the simulator can serve, a team with a report draft,
+reports in a given state, a live site, loopback."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 from connectors import services
 from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
 from connectors.domain.design import new_design
-from connectors.models import ConnectorDraft, Team
-from tests.factories import make_team, make_user
+from connectors.models import ConnectorDraft, Membership, Report, Team
+from tests.factories import add_member, make_team, make_user
 
 
 def report_design(
@@ -55,6 +56,33 @@ def make_report_draft(team: Team | None = None, **kwargs: Any) -> ConnectorDraft
     return services.draft_create(
         team=team, user=owner, title="Orders", design=report_design(**kwargs)
     )
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings: Any) -> None:
+    """The default hasher is slow on purpose; these tests log in with force_login anyway."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def people(db: None) -> dict[str, Any]:
+    """An owner and a viewer of a team with a report draft, and a stranger in another team."""
+    owner, viewer, stranger = make_user(), make_user(), make_user()
+    team = make_team(owner=owner)
+    add_member(team, viewer, Membership.Role.VIEWER)
+    make_team(owner=stranger)
+    draft = services.draft_create(team=team, user=owner, title="Orders", design=report_design())
+    return {"owner": owner, "viewer": viewer, "stranger": stranger, "draft": draft}
+
+
+def a_report(draft: ConnectorDraft, **fields: Any) -> Report:
+    """A simulator report of ``draft``, not queued, with ``fields`` written as they are."""
+    report = services.report_start(
+        draft=draft, user=None, trigger_ids=[], target="simulator", enqueue=False
+    )
+    Report.objects.filter(pk=report.pk).update(**fields)
+    report.refresh_from_db()
+    return report
 
 
 @pytest.fixture

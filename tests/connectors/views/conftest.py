@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from connectors.models import ConnectorDraft, Membership, Team
 from tests.factories import add_member, make_draft, make_team, make_user
@@ -23,12 +22,6 @@ class World:
     draft: ConnectorDraft
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    """The default hasher is slow on purpose; these tests log in with force_login anyway."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(db: None) -> World:
     owner, editor, viewer, stranger = (make_user(n) for n in ("olga", "eddie", "vera", "mallory"))
@@ -37,12 +30,6 @@ def world(db: None) -> World:
     add_member(team, viewer, Membership.Role.VIEWER)
     make_team("Evil corp", owner=stranger)
     return World(team, owner, editor, viewer, stranger, make_draft(team, owner, "Orders"))
-
-
-def client_for(user: Any, *, csrf: bool = False) -> Client:
-    client = Client(enforce_csrf_checks=csrf)
-    client.force_login(user)
-    return client
 
 
 def webhook_swagger(operation_id: str = "OnItemCreated", **top: Any) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from connectors import services
 from connectors.models import ConnectorDraft
-from tests.connectors.views.conftest import World, client_for, swagger_bytes, webhook_swagger
-from tests.factories import make_draft
+from tests.connectors.views.conftest import World, swagger_bytes, webhook_swagger
+from tests.factories import client_for, make_draft
 
 pytestmark = pytest.mark.django_db
 

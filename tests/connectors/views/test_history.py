@@ -11,7 +11,8 @@ from django.urls import reverse
 from connectors import services
 from connectors.domain.swagger_import import import_connector
 from connectors.models import ConnectorDraft, Revision
-from tests.connectors.views.conftest import World, client_for, swagger_bytes, webhook_swagger
+from tests.connectors.views.conftest import World, swagger_bytes, webhook_swagger
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
 

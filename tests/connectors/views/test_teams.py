@@ -8,8 +8,8 @@ from django.urls import reverse
 from connectors import selectors
 from connectors.models import Membership, Team
 from connectors.views.access import CURRENT_TEAM_SESSION_KEY
-from tests.connectors.views.conftest import World, client_for
-from tests.factories import add_member, make_draft, make_team, make_user
+from tests.connectors.views.conftest import World
+from tests.factories import add_member, client_for, make_draft, make_team, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -6,36 +6,14 @@ import time
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from connectors import services
-from connectors.models import Membership, Report
-from tests.connectors.conftest import report_design
-from tests.factories import add_member, make_team, make_user
+from connectors.models import Report
+from tests.connectors.conftest import a_report, report_design
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def people() -> dict[str, Any]:
-    owner, viewer, stranger = make_user(), make_user(), make_user()
-    team = make_team(owner=owner)
-    add_member(team, viewer, Membership.Role.VIEWER)
-    make_team(owner=stranger)
-    draft = services.draft_create(team=team, user=owner, title="Orders", design=report_design())
-    return {"owner": owner, "viewer": viewer, "stranger": stranger, "draft": draft}
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def step_url(draft: Any) -> str:
@@ -44,15 +22,6 @@ def step_url(draft: Any) -> str:
 
 def start_url(draft: Any) -> str:
     return reverse("connectors:wizard_test_start", args=[draft.pk])
-
-
-def a_report(draft: Any, **fields: Any) -> Report:
-    report = services.report_start(
-        draft=draft, user=None, trigger_ids=[], target="simulator", enqueue=False
-    )
-    Report.objects.filter(pk=report.pk).update(**fields)
-    report.refresh_from_db()
-    return report
 
 
 def test_start_from_the_wizard_queues_and_comes_back_to_the_step(
