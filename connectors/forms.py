@@ -9,6 +9,7 @@ translate between HTML fields and the design's keys.
 from __future__ import annotations
 
 import copy
+import json
 import math
 import re
 from typing import Any
@@ -41,6 +42,7 @@ from connectors.domain.wizard_edit import (
     schema_properties,
     set_retry_interval,
     sync_path_parameters,
+    taken_operation_ids,
 )
 from connectors.domain.wizard_sample import SampleError, parse_sample_request
 from connectors.forms_rendering import RENDERER, LightForm
@@ -276,6 +278,16 @@ class SecurityForm(StepForm):
         design["security"] = security
 
 
+def _samples(text: str) -> list[Any]:
+    """Sample payloads pasted one after another, separated by lines of ``---``."""
+    if not text.strip():
+        return []
+    try:
+        return parse_samples([part for part in _SAMPLE_SEPARATOR.split(text) if part.strip()])
+    except SchemaInferenceError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
 class TriggerForm(StepForm):
     """A section of one trigger's page; ``index`` picks the trigger."""
 
@@ -283,10 +295,6 @@ class TriggerForm(StepForm):
         self.trigger, self.design = trigger, design
         super().__init__(*args, **kwargs)
         self.fields["title"].widget = forms.HiddenInput()
-
-    @classmethod
-    def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
-        return super().initial_for(design, version)
 
     def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
         raise NotImplementedError
@@ -341,8 +349,7 @@ class TriggerGeneralForm(TriggerForm):
         wanted = data.get("operationId")
         if wanted and not _OPERATION_ID.match(wanted):
             self.add_error("operationId", "Use letters and digits only, starting with a letter.")
-        taken = {t["operationId"] for t in self.design["triggers"] if t is not self.trigger}
-        taken |= {(t.get("deleteAction") or {}).get("operationId") for t in self.design["triggers"]}
+        taken = taken_operation_ids(self.design["triggers"], besides=self.trigger)
         if wanted and wanted in taken:
             self.add_error("operationId", f"{wanted} is already used by another operation.")
         return data
@@ -692,8 +699,6 @@ class NotificationForm(TriggerForm):
 
     @classmethod
     def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
-        import json
-
         notification = kwargs["trigger"].get("notification") or {}
         initial = super().initial_for(design, version)
         initial["description"] = notification.get("description") or ""
@@ -703,13 +708,7 @@ class NotificationForm(TriggerForm):
         return initial
 
     def clean_samples(self) -> list[Any]:
-        text = self.cleaned_data["samples"]
-        if not text.strip():
-            return []
-        try:
-            return parse_samples([part for part in _SAMPLE_SEPARATOR.split(text) if part.strip()])
-        except SchemaInferenceError as error:
-            raise forms.ValidationError(str(error)) from None
+        return _samples(self.cleaned_data["samples"])
 
     def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
         if self.cleaned_data["samples"]:
@@ -830,13 +829,7 @@ class PollingForm(TriggerForm):
         return initial
 
     def clean_itemSamples(self) -> list[Any]:
-        text = self.cleaned_data["itemSamples"]
-        if not text.strip():
-            return []
-        try:
-            return parse_samples([part for part in _SAMPLE_SEPARATOR.split(text) if part.strip()])
-        except SchemaInferenceError as error:
-            raise forms.ValidationError(str(error)) from None
+        return _samples(self.cleaned_data["itemSamples"])
 
     def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
         data, polling = self.cleaned_data, trigger["polling"]

@@ -30,7 +30,7 @@ from connectors.domain.authoring_shapes import (
     state_parameter_for,
     webhook_responses,
 )
-from connectors.domain.wizard_edit import unique_operation_id
+from connectors.domain.wizard_edit import taken_operation_ids, unique_operation_id
 
 Trigger = dict[str, Any]
 
@@ -202,8 +202,6 @@ def _delete_action(webhook: Trigger, others: list[Trigger]) -> dict[str, Any]:
         if action and action.get("path") == proposed["path"]:
             # The export writes one DELETE per path: share the one already there.
             return copy.deepcopy(action)
-    used = [webhook, *others]
-    taken = {t["operationId"] for t in used if t.get("operationId")}
-    taken |= {(t.get("deleteAction") or {}).get("operationId") or "" for t in others} - {""}
+    taken = taken_operation_ids([webhook, *others])
     proposed["operationId"] = unique_operation_id(proposed["operationId"], taken)
     return proposed

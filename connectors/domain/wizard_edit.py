@@ -131,6 +131,16 @@ def sync_path_parameters(parameters: list[dict[str, Any]], path: str) -> list[di
     return [kept.get(p["name"], p) for p in wanted] + others
 
 
+def taken_operation_ids(
+    triggers: list[dict[str, Any]], *, besides: dict[str, Any] | None = None
+) -> set[str]:
+    """The operation IDs the triggers and their DELETE actions use (empty ones left out),
+    but for the ID of trigger ``besides`` itself (its DELETE action's stays taken)."""
+    taken = {t.get("operationId") for t in triggers if t is not besides}
+    taken |= {(t.get("deleteAction") or {}).get("operationId") for t in triggers}
+    return {operation_id for operation_id in taken if operation_id}
+
+
 def unique_operation_id(wanted: str, taken: set[str]) -> str:
     candidate, number = wanted, 2
     while candidate in taken:
@@ -140,8 +150,7 @@ def unique_operation_id(wanted: str, taken: set[str]) -> str:
 
 def duplicate_trigger(design: dict[str, Any], index: int) -> None:
     """Insert a copy of trigger ``index`` after it, with unique operation IDs, in place."""
-    taken = {t["operationId"] for t in design["triggers"]}
-    taken |= {(t.get("deleteAction") or {}).get("operationId") for t in design["triggers"]} - {None}
+    taken = taken_operation_ids(design["triggers"])
     copied = copy.deepcopy(design["triggers"][index])
     copied["operationId"] = unique_operation_id(copied["operationId"] or "Trigger", taken)
     copied["summary"] = f"{copied['summary']} (copy)"

@@ -25,11 +25,12 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from connectors import forms, selectors, services
 from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
-from connectors.domain.design import DesignError
+from connectors.domain.design import DesignError, migrate_design
 from connectors.domain.lint import Finding, lint_design
 from connectors.domain.package import ICON_MAX_BYTES, build_package
 from connectors.domain.properties_export import export_properties
@@ -40,9 +41,10 @@ from connectors.domain.wizard_edit import (
     field_location,
     is_missing,
     move_trigger,
+    taken_operation_ids,
     unique_operation_id,
 )
-from connectors.models import ConnectorDraft
+from connectors.models import ConnectorDraft, Revision
 
 from .access import DraftAccess, draft_access, wants_fragment
 from .reports import test_step_context
@@ -82,17 +84,13 @@ def _findings(draft: ConnectorDraft, design: dict[str, Any] | None = None) -> li
             return cached
     current = design if design is not None else services.draft_design(draft=draft, copy=False)
     try:
-        found = _lint(current)
+        found = lint_design(current)
     except Exception as error:  # an export bug must not cost the user the page
         return [{"severity": "error", "rule": "ExportFailed", "message": str(error), "fix": ""}]
     rows = _finding_rows(draft.pk, found)
     if design is None:
         cache.set(_findings_key(draft), rows, 3600)
     return rows
-
-
-def _lint(design: dict[str, Any]) -> list[Finding]:
-    return lint_design(design)
 
 
 def _finding_rows(draft_id: int, found: list[Finding]) -> list[dict[str, Any]]:
@@ -156,8 +154,6 @@ def _step_context(
     extra: dict[str, Any] = {"form": form}
     if step == "general":
         extra["icon"] = _icon_shown(access.draft)
-    if step == "definition":
-        extra["action_form_version"] = access.draft.version
     if step == "test":
         extra.update(test_step_context(request, access, design))
     if step == "review":
@@ -183,6 +179,25 @@ def _icon_shown(draft: ConnectorDraft) -> dict[str, Any] | None:
         "height": found.height,
         "format": "PNG" if found.content_type == "image/png" else "JPEG",
     }
+
+
+def _design_seen(request: HttpRequest, access: DraftAccess, field: str) -> dict[str, Any]:
+    """The design the posted form was built from, for its edit to apply to.
+
+    The current design, or, when the form comes from an older version (another tab, or a
+    teammate saved since), that revision's: the edit then applies to what the user saw, not
+    to a trigger that has since moved, changed type or gone, and the save ends on the conflict
+    page. The current one is decoded for this request alone (``_save`` edits it in place).
+    """
+    current = services.draft_design(draft=access.draft, copy=False)
+    seen = request.POST.get(field, "")
+    if not seen.isdigit() or int(seen) == access.draft.version:
+        return current
+    try:
+        revision = selectors.revision_get(draft=access.draft, number=int(seen))
+    except Revision.DoesNotExist:
+        return current  # the form's own validation names the bad version
+    return migrate_design(revision.design, copy=False)
 
 
 def _trigger(design: dict[str, Any], index: int) -> dict[str, Any]:
@@ -219,10 +234,12 @@ def _trigger_context(
     trigger = _trigger(design, index)
     version, bound = access.draft.version, bound or {}
     sections: dict[str, Any] = {}
-    # The sections of this kind of trigger (dialogs only when bound), and a bound section of
-    # another kind (to show its errors).
-    shown = [name for name in forms.trigger_sections(trigger["kind"]) if name not in DIALOGS]
-    shown += [name for name in bound if name in forms.TRIGGER_FORMS and name not in shown]
+    # The sections of this kind of trigger; a dialog's only when sent back with errors.
+    shown = [
+        name
+        for name in forms.trigger_sections(trigger["kind"])
+        if name not in DIALOGS or name in bound
+    ]
     for name in shown:
         form_class = forms.TRIGGER_FORMS[name]
         if name not in bound:
@@ -258,22 +275,29 @@ def wizard(request: HttpRequest, draft_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@csrf_exempt  # checked below, once the size is known to be sane (the check reads the body)
 def wizard_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
     if step not in dict(STEPS):
         raise Http404("No such step.")
-    if request.method == "GET":
-        access = draft_access(request, draft_id)
-        return _render(request, step, _step_context(request, access, step))
-    access = draft_access(request, draft_id, role="editor")
-    if _body_bytes(request) > MAX_STEP_POST_BYTES:
-        # Refused before the body is read: Django would first write an upload to disk.
+    if request.method == "POST" and _body_bytes(request) > MAX_STEP_POST_BYTES:
+        # Refused unread: CSRF's check would parse the body and write an upload to disk.
+        access = draft_access(request, draft_id, role="editor")
         messages.error(
             request,
             f"The form sent is larger than {MAX_STEP_POST_BYTES // 1024} KB (the icon may be "
             f"{ICON_MAX_BYTES // 1024} KB at most): nothing was saved.",
         )
         return _render(request, step, _step_context(request, access, step), status=413)
-    design = services.draft_design(draft=access.draft, copy=False)  # _save edits it
+    return _wizard_step(request, draft_id, step)
+
+
+@csrf_protect
+def _wizard_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
+    if request.method == "GET":
+        access = draft_access(request, draft_id)
+        return _render(request, step, _step_context(request, access, step))
+    access = draft_access(request, draft_id, role="editor")
+    design = _design_seen(request, access, "based_on_version")
     form = STEP_FORMS.get(step, forms.StepForm)(request.POST, request.FILES)
 
     def invalid(errors: list[str]) -> HttpResponse:
@@ -282,7 +306,7 @@ def wizard_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
         return _render(request, step, _step_context(request, access, step, form), status=400)
 
     url = step_url(draft_id, step)
-    return _save(request, access, design, form, form.apply, url, invalid, url)
+    return _save(request, access, design, form, form.apply, url, invalid)
 
 
 # A step's form: the icon (the largest field) and room for the rest.
@@ -318,8 +342,13 @@ def wizard_trigger_section(
     if request.method == "GET":
         return _dialog(request, draft_id, index, section)
     access = draft_access(request, draft_id, role="editor")
-    design = services.draft_design(draft=access.draft, copy=False)  # _save edits it
+    design = _design_seen(request, access, f"{section}-based_on_version")
     trigger = _trigger(design, index)
+    if section not in forms.trigger_sections(trigger["kind"]):
+        messages.error(
+            request, f"A {trigger['kind']} trigger has no {section} section: nothing was saved."
+        )
+        return _render(request, "trigger", _trigger_context(request, access, index), status=400)
     form = form_class(request.POST, trigger=trigger, design=design, prefix=section)
     bound: dict[str, Any] = {section: form}
     params = None
@@ -343,7 +372,7 @@ def wizard_trigger_section(
         return _render(request, "trigger", context, status=400)
 
     url = reverse("connectors:wizard_trigger", args=[draft_id, index])
-    return _save(request, access, design, form, apply, f"{url}#{section}", invalid, url)
+    return _save(request, access, design, form, apply, f"{url}#{section}", invalid)
 
 
 def _dialog(request: HttpRequest, draft_id: int, index: int, section: str) -> HttpResponse:
@@ -365,6 +394,7 @@ def _dialog(request: HttpRequest, draft_id: int, index: int, section: str) -> Ht
         index=index,
         dialog=DIALOGS[section],
         form=form,
+        findings=[],  # the dialog's page shows no validation panel
     )
     name = "connectors/wizard/trigger_section.html"
     if wants_fragment(request):
@@ -376,23 +406,25 @@ def _dialog(request: HttpRequest, draft_id: int, index: int, section: str) -> Ht
 @require_POST
 def wizard_trigger_action(request: HttpRequest, draft_id: int) -> HttpResponse:
     access = draft_access(request, draft_id, role="editor")
-    design = services.draft_design(draft=access.draft, copy=False)  # _save edits it
+    design = _design_seen(request, access, "based_on_version")
     form = forms.TriggerActionForm(request.POST, count=len(design["triggers"]))
-    landing: list[str] = [step_url(draft_id, "definition")]
 
-    def apply(edited: dict[str, Any]) -> None:
+    def apply(edited: dict[str, Any]) -> str | None:
+        """Add, duplicate, delete or move; a new trigger's page is where the save lands."""
         form.apply(edited)
         action, index = form.cleaned_data["action"], form.cleaned_data["index"]
         if action.startswith("add"):
             edited["triggers"].append(_new_trigger(edited, action))
-            index = len(edited["triggers"]) - 1
-            landing[0] = reverse("connectors:wizard_trigger", args=[draft_id, index])
-        elif action == "duplicate":
+            return reverse(
+                "connectors:wizard_trigger", args=[draft_id, len(edited["triggers"]) - 1]
+            )
+        if action == "duplicate":
             duplicate_trigger(edited, index)
         elif action == "delete":
             del edited["triggers"][index]
         else:
             move_trigger(edited, index, -1 if action == "up" else 1)
+        return None
 
     def invalid(errors: list[str]) -> HttpResponse:
         for error in errors:
@@ -401,12 +433,11 @@ def wizard_trigger_action(request: HttpRequest, draft_id: int) -> HttpResponse:
         context["action_errors"] = form.errors
         return _render(request, "definition", context, status=400)
 
-    return _save(request, access, design, form, apply, landing, invalid, landing[0])
+    return _save(request, access, design, form, apply, step_url(draft_id, "definition"), invalid)
 
 
 def _new_trigger(design: dict[str, Any], action: str) -> dict[str, Any]:
-    taken = {t["operationId"] for t in design["triggers"]}
-    taken |= {(t.get("deleteAction") or {}).get("operationId") for t in design["triggers"]}
+    taken = taken_operation_ids(design["triggers"])
     if action == "add-webhook":
         trigger = new_webhook_trigger(summary="When an event happens", path="/hooks")
     else:
@@ -424,31 +455,30 @@ def _new_trigger(design: dict[str, Any], action: str) -> dict[str, Any]:
 def _save(
     request: HttpRequest,
     access: DraftAccess,
-    design: dict[str, Any],
+    edited: dict[str, Any],
     form: Any,
     apply: Any,
-    success_url: str | list[str],
+    success_url: str,
     invalid: Any,
-    page_url: str,
 ) -> HttpResponse:
     """Validate, apply, then preview (htmx) or save; 400, 409 or a redirect.
 
-    ``design`` was decoded for this request alone (``draft_design(copy=False)``), so the edit
-    goes into it without a copy; the paths that show the saved design again (bad input, a
-    design the schema refuses) reload it from the row first.
+    ``edited`` (from ``_design_seen``) was decoded for this request alone, so the edit goes
+    into it without a copy; the paths that show the saved design again (bad input, a design
+    the schema refuses) reload it from the row first. ``apply`` may return where to land
+    instead of ``success_url``.
     """
     preview = request.POST.get("preview") == "1"
     if not form.is_valid():
         if preview:
             return _panel(request, access, None, _form_errors(form))
         return invalid([])
-    edited = design
 
     def saved_design_again() -> None:
         access.draft.refresh_from_db(fields=["design"])
 
     try:
-        apply(edited)
+        landing = apply(edited)
     except (ValueError, django_forms.ValidationError) as error:
         messages_ = getattr(error, "messages", None) or [str(error)]
         saved_design_again()
@@ -457,10 +487,7 @@ def _save(
         return _panel(request, access, edited, [])
     based_on = form.cleaned_data["based_on_version"]
     options = form.save_options()  # the General step's icon
-    try:
-        found: list[Finding] | None = _lint(edited)
-    except Exception:  # draft_save lints again and reports it as it always did
-        found = None
+    found = lint_design(edited)  # the linter reports a failing rule, it never raises
     try:
         saved = services.draft_save(
             draft=access.draft,
@@ -475,14 +502,14 @@ def _save(
         if options.get("icon") or options.get("remove_icon"):
             # The conflict page can carry the design, not a file: say what was not saved.
             messages.warning(request, "Your icon change was not saved: make it again.")
-        return _conflict(request, access, conflict, edited, page_url)
+        return _conflict(request, access, conflict, edited, success_url)
     except DesignError as error:
         saved_design_again()
         return invalid([f"{pointer or '/'}: {message}" for pointer, message in error.errors])
-    if found is not None:  # the page we redirect to shows these: no second lint
-        cache.set(_findings_key(saved), _finding_rows(saved.pk, found), 3600)
+    # The page we redirect to shows these findings: no second lint.
+    cache.set(_findings_key(saved), _finding_rows(saved.pk, found), 3600)
     messages.success(request, "Saved.")
-    return redirect(success_url[0] if isinstance(success_url, list) else success_url)
+    return redirect(landing or success_url)
 
 
 def _message(request: HttpRequest) -> str:
@@ -504,7 +531,7 @@ def _panel(
     design: dict[str, Any] | None,
     form_errors: list[str],
 ) -> HttpResponse:
-    findings = _findings(access.draft, design) if design is not None else _findings(access.draft)
+    findings = _findings(access.draft, design)
     context = {
         "draft": access.draft,
         "findings": findings,
@@ -525,9 +552,8 @@ def _conflict(
     current = conflict.current
     base = access.draft.revisions.filter(number=conflict.based_on_version).first()
     theirs = services.draft_design(draft=current)
-    next_url = back
     overwrite = forms.OverwriteForm(
-        initial={"design": yours, "based_on_version": current.version, "next": next_url}
+        initial={"design": yours, "based_on_version": current.version, "next": back}
     )
     context = {
         "draft": current,
@@ -536,7 +562,7 @@ def _conflict(
         "their_changes": _shown(design_changes(base.design if base else {}, theirs)),
         "your_changes": _shown(design_changes(theirs, yours)),
         "overwrite": overwrite,
-        "reload_url": next_url,
+        "reload_url": back,
     }
     return render(request, "connectors/wizard/conflict.html", context, status=409)
 
@@ -560,7 +586,8 @@ def wizard_overwrite(request: HttpRequest, draft_id: int) -> HttpResponse:
     access = draft_access(request, draft_id, role="editor")
     form = forms.OverwriteForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("The overwrite form was damaged; reload the draft.", status=400)
+        messages.error(request, "The overwrite form was damaged, so nothing was saved: reload.")
+        return _render(request, "general", _step_context(request, access, "general"), status=400)
     target = form.cleaned_data["next"]
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
         target = step_url(draft_id, "general")
@@ -576,7 +603,8 @@ def wizard_overwrite(request: HttpRequest, draft_id: int) -> HttpResponse:
         return _conflict(request, access, conflict, form.cleaned_data["design"], target)
     except DesignError as error:
         text = "; ".join(f"{pointer or '/'}: {message}" for pointer, message in error.errors)
-        return HttpResponse(f"This design is not valid: {text}", status=400)
+        messages.error(request, f"Your edit is not a valid design, so it was not saved: {text}")
+        return _render(request, "general", _step_context(request, access, "general"), status=400)
     messages.success(request, "Saved over the other change (it stays in the history).")
     return redirect(target)
 

@@ -69,6 +69,12 @@ def with_triggers(draft: ConnectorDraft, *triggers: dict[str, Any]) -> Connector
     )
 
 
+def polling_trigger() -> dict[str, Any]:
+    return new_polling_trigger(
+        summary="When an item is added", path="/items", state_parameter="since"
+    )
+
+
 def webhook(number: int = 0) -> dict[str, Any]:
     return new_webhook_trigger(
         summary=f"When event {number} happens",
@@ -525,10 +531,46 @@ def test_a_stale_save_gets_the_conflict_page_and_can_overwrite(
 
 
 def test_a_stale_trigger_action_is_a_conflict(client_alice: Client, draft: ConnectorDraft) -> None:
-    draft = with_triggers(draft, webhook())
-    data = {"based_on_version": 1, "action": "delete", "index": 0}
+    draft = with_triggers(draft, webhook())  # version 2: the page the user still has open
+    seen = draft.version
+    draft = with_triggers(draft, webhook(1))  # a teammate saves version 3
+    data = {"based_on_version": seen, "action": "delete", "index": 0}
     response = client_alice.post(reverse("connectors:wizard_trigger_action", args=[draft.pk]), data)
     assert response.status_code == 409
+
+
+def test_a_stale_edit_applies_to_the_trigger_the_user_saw(
+    client_alice: Client, draft: ConnectorDraft
+) -> None:
+    """A teammate moved the triggers (or changed one's type): the old page's edit must not land
+    on whatever trigger now sits at that index, nor crash on a section it no longer has."""
+    draft = with_triggers(draft, webhook(0), polling_trigger())
+    seen = draft.version
+    design = services.draft_design(draft=draft)
+    design["triggers"].reverse()  # the polling trigger is first now
+    draft = services.draft_save(draft=draft, user=None, design=design, based_on_version=seen)
+    data = {
+        "callback-based_on_version": seen,
+        "callback-title": "Shop",
+        "callback-pointer": "/notificationUrl",
+    }
+    response = client_alice.post(section(draft, 0, "callback"), data)
+    assert response.status_code == 409  # the conflict page, with the edit the user meant
+    draft.refresh_from_db()
+    assert draft.version == seen + 1  # nothing saved over the teammate's order
+
+
+def test_a_section_the_trigger_does_not_have_is_400_not_a_crash(
+    client_alice: Client, draft: ConnectorDraft
+) -> None:
+    draft = with_triggers(draft, polling_trigger())
+    for name, fields in (("properties", {}), ("callback", {"pointer": "/notificationUrl"})):
+        data = prefixed(name, draft, **fields)
+        response = client_alice.post(section(draft, 0, name), data)
+        assert response.status_code == 400, name
+        assert "has no" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.version == 2
 
 
 # -- who may do what ----------------------------------------------------------------------------

@@ -8,10 +8,12 @@ import io
 import json
 import zipfile
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.http.multipartparser import MultiPartParser
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,7 +23,7 @@ from connectors import services
 from connectors.domain.authoring import new_webhook_trigger
 from connectors.domain.package import ICON_MAX_BYTES
 from connectors.models import ConnectorDraft, DraftIcon, Membership
-from tests.factories import add_member, make_draft, make_team, make_user
+from tests.factories import add_member, client_for, make_draft, make_team, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -366,3 +368,17 @@ def test_a_body_far_over_the_limit_is_refused_unread_with_413(
     )
     assert draft.version == 2
     assert bytes(DraftIcon.objects.get(draft=draft).data) == kept
+
+
+def test_the_size_limit_comes_before_the_csrf_check_which_still_guards_the_step(
+    alice: Any, draft: ConnectorDraft
+) -> None:
+    """CSRF's check reads (and so parses) the body: a huge upload is refused before it."""
+    client = client_for(alice, csrf=True)
+    huge = {**GENERAL, "based_on_version": draft.version, "icon": upload(b"\x00" * 2**21)}
+    with mock.patch.object(MultiPartParser, "parse", side_effect=AssertionError("parsed")):
+        assert client.post(general_url(draft), huge).status_code == 413
+    small = {**GENERAL, "based_on_version": draft.version}
+    assert client.post(general_url(draft), small).status_code == 403  # no CSRF token
+    draft.refresh_from_db()
+    assert draft.version == 1
