@@ -21,8 +21,9 @@ from typing import Any
 
 from connectors.domain.authoring_shapes import (
     TEMPLATE,
-    guess_callback,
+    guess_callback_pointer,
     path_parameters_from_template,
+    policy_collection,
     polling_responses,
     polling_settings,
     split_path,
@@ -76,8 +77,8 @@ def new_webhook_trigger(
 ) -> Trigger:
     """A webhook trigger: registration request, callback URL, notification schema and DELETE.
 
-    Without ``callback_pointer`` the first top-level string property named like a callback URL
-    is used, else a ``notificationUrl`` property is added to the body.
+    Without ``callback_pointer`` the first string property (nested ones too, as the wizard
+    guesses) named like a callback URL is used, else a ``notificationUrl`` property is added.
     """
     method = method.lower()
     if method not in _BODY_METHODS:
@@ -98,7 +99,7 @@ def new_webhook_trigger(
         "callbackPointer": None,
     }
     trigger["responses"] = webhook_responses()
-    set_callback(trigger, callback_pointer or guess_callback(schema))
+    set_callback(trigger, callback_pointer or guess_callback_pointer(schema))
     set_notification_samples(trigger, notification_samples)
     trigger["deleteAction"] = propose_delete_action(trigger)
     return trigger
@@ -245,7 +246,7 @@ def set_item_samples(
     path); without one a batch trigger answers a bare array and a single trigger the item.
     """
     polling = trigger["polling"]
-    collection = value_collection or polling.get("valueCollection") or _policy_collection(polling)
+    collection = value_collection or polling.get("valueCollection") or policy_collection(polling)
     result = infer_schema(samples) if len(samples) else None
     item = result.schema if result else copy.deepcopy(_PLACEHOLDER_SCHEMA)
     if collection:
@@ -282,8 +283,3 @@ def _new_trigger(
         "deleteAction": None,
         "polling": None,
     }
-
-
-def _policy_collection(polling: dict[str, Any]) -> str | None:
-    data_path = ((polling.get("policy") or {}).get("triggerDataPath") or "").removeprefix("@")
-    return data_path.removeprefix("triggerBody()").lstrip(".") or None

@@ -24,7 +24,8 @@ from typing import Any
 
 from connectors.domain.authoring import propose_delete_action, set_callback
 from connectors.domain.authoring_shapes import (
-    guess_callback,
+    guess_callback_pointer,
+    policy_collection,
     polling_responses,
     polling_settings,
     state_parameter_for,
@@ -144,7 +145,7 @@ def _to_webhook(polling: Trigger, converted: Trigger, others: list[Trigger]) -> 
         "callbackPointer": None,
     }
     converted["responses"] = {**webhook_responses(), **_error_answers(polling)}
-    set_callback(converted, guess_callback(schema))
+    set_callback(converted, guess_callback_pointer(schema))
     item = _polled_item(polling)
     notification_schema = (
         {"type": "array", "items": item} if converted["cardinality"] == "batch" else item
@@ -165,17 +166,12 @@ def _polled_item(polling: Trigger) -> dict[str, Any]:
     if not isinstance(schema, dict):
         return {"type": "object"}
     settings = polling.get("polling") or {}
-    collection = settings.get("valueCollection") or _policy_collection(settings)
+    collection = settings.get("valueCollection") or policy_collection(settings)
     if collection:
         held = (schema.get("properties") or {}).get(collection)
         if isinstance(held, dict) and isinstance(held.get("items"), dict):
             return copy.deepcopy(held["items"])
     return _unwrap_list(copy.deepcopy(schema))
-
-
-def _policy_collection(settings: dict[str, Any]) -> str | None:
-    data_path = ((settings.get("policy") or {}).get("triggerDataPath") or "").removeprefix("@")
-    return data_path.removeprefix("triggerBody()").lstrip(".") or None
 
 
 def _unwrap_list(schema: dict[str, Any]) -> dict[str, Any]:

@@ -7,8 +7,10 @@ parameter is internal, required and has a default (PropertyMustBeRequired); a we
 201 with a Location header (the DELETE target), a poll 200/202 with Location and Retry-After;
 both declare their known 4xx/5xx answers instead of a bare ``default``.
 
-``guess_callback`` / ``unmark_callback`` pick and release the body property that receives the
-callback URL.
+``guess_callback_pointer`` / ``unmark_callback`` pick and release the body property that
+receives the callback URL (``callback_choices`` lists the candidates, ``schema_properties`` every
+named property of a body schema); ``policy_collection`` reads the item collection of a
+``pollingtrigger`` policy.
 
 Input: plain strings and numbers. Output: design parameters, the design's polling settings and
 Swagger responses objects.
@@ -17,10 +19,12 @@ Swagger responses objects.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 from connectors.domain.authoring_texts import phrase, title
+from connectors.domain.documents import escape_pointer
 from connectors.domain.swagger_export_ops import pointer_tokens
 
 TEMPLATE = re.compile(r"\{([^{}/]+)\}")  # one {name} of a path template
@@ -144,13 +148,55 @@ def error_responses() -> dict[str, Any]:
     }
 
 
-def guess_callback(schema: dict[str, Any]) -> str:
-    """A top-level string property named like a callback URL, else "/notificationUrl"."""
-    for name, prop in (schema.get("properties") or {}).items():
-        is_text = isinstance(prop, dict) and prop.get("type", "string") == "string"
-        if is_text and _CALLBACK_NAME.search(name):
-            return "/" + name.replace("~", "~0").replace("/", "~1")
+@dataclass(frozen=True)
+class SchemaProperty:
+    pointer: str  # RFC 6901 pointer into the payload ("/config/url"); "*" for array items
+    name: str
+    depth: int
+    node: dict[str, Any]
+    required: bool
+
+
+def schema_properties(schema: Any, pointer: str = "", depth: int = 0) -> list[SchemaProperty]:
+    """Every named property of ``schema``, depth first, in document order (arrays: their items)."""
+    if not isinstance(schema, dict):
+        return []
+    if schema.get("type") == "array":
+        return schema_properties(schema.get("items"), pointer + "/*" if pointer else "", depth)
+    found: list[SchemaProperty] = []
+    required = set(schema.get("required") or [])
+    for name, node in (schema.get("properties") or {}).items():
+        if not isinstance(node, dict):
+            continue
+        here = f"{pointer}/{escape_pointer(name)}"
+        found.append(SchemaProperty(here, name, depth, node, name in required))
+        found.extend(schema_properties(node, here, depth + 1))
+    return found
+
+
+def callback_choices(schema: Any) -> list[SchemaProperty]:
+    """Properties that can receive the callback URL: strings (or untyped) outside arrays."""
+    return [
+        prop
+        for prop in schema_properties(schema)
+        if "*" not in prop.pointer
+        and "$ref" not in prop.node
+        and prop.node.get("type", "string") == "string"
+    ]
+
+
+def guess_callback_pointer(schema: Any) -> str:
+    """The first string property (nested too) named like a callback URL, else /notificationUrl."""
+    for prop in callback_choices(schema):
+        if _CALLBACK_NAME.search(prop.name):
+            return prop.pointer
     return "/notificationUrl"
+
+
+def policy_collection(polling: dict[str, Any]) -> str | None:
+    """The item collection a ``pollingtrigger`` policy reads (``@triggerBody().value``)."""
+    data_path = ((polling.get("policy") or {}).get("triggerDataPath") or "").removeprefix("@")
+    return data_path.removeprefix("triggerBody()").lstrip(".") or None
 
 
 def unmark_callback(schema: dict[str, Any], pointer: str) -> None:

@@ -18,12 +18,13 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from connectors.domain.design import HTTP_METHODS
+from connectors.domain.documents import lookup_pointer
+
 RENAMED = "renamed-operation-id"
 REMOVED = "removed-trigger"
 NEW_REQUIRED = "new-required-parameter"
 PATH_CHANGED = "changed-path"
-
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def _triggers(doc: Any) -> list[_Trigger]:
         if not isinstance(item, dict):
             continue
         shared: list[Any] = item["parameters"] if isinstance(item.get("parameters"), list) else []
-        for method in _METHODS:
+        for method in HTTP_METHODS:
             op = item.get(method)
             if not isinstance(op, dict) or "x-ms-trigger" not in op:
                 continue
@@ -181,10 +182,5 @@ def _resolve(doc: dict[str, Any], node: Any) -> Any:
     ref: str = node["$ref"]
     if not ref.startswith("#/"):
         return node
-    target: Any = doc
-    for token in ref[2:].split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        if not isinstance(target, dict) or token not in target:
-            return None
-        target = target[token]
-    return target
+    found, target = lookup_pointer(doc, ref[1:])
+    return target if found else None

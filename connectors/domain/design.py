@@ -23,6 +23,8 @@ from typing import Any
 import fastjsonschema
 from jsonschema import Draft7Validator
 
+from connectors.domain.documents import escape_pointer
+
 DESIGN_VERSION = 1
 
 Design = dict[str, Any]
@@ -316,7 +318,7 @@ class DesignError(ValueError):
 
 
 def _pointer(path: Any) -> str:
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+    return "".join("/" + escape_pointer(str(part)) for part in path)
 
 
 def design_errors(design: Any) -> list[tuple[str, str]]:

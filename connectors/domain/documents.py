@@ -17,9 +17,11 @@ import datetime
 import json
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
+from yaml.constructor import ConstructorError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
@@ -30,6 +32,13 @@ MAX_NODES = 3_000_000
 # Outside strings, only brackets and the non-standard constants matter to the pre-scan.
 # The string pattern is the "unrolled loop" form, linear even on megabyte strings.
 _JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]|-?Infinity|NaN', re.DOTALL)
+# A JSON string or a number token, to find where a number the parser refused stands.
+_JSON_NUMBERS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|-?\d[\d.eE+-]*', re.DOTALL)
+_JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
+# A surrogate escape (\ud800-\udfff) somewhere: only then are the strings scanned for lone ones.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# A surrogate is not a character: UTF-8 cannot hold it, so saving or printing it would fail.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # YAML 1.1 reads on/off/yes/no as booleans and bare dates as dates; swagger means text.
 _YAML_DROPPED_TAGS = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
@@ -86,6 +95,9 @@ def decode_text(data: bytes | str, *, name: str = "file") -> str:
             name=name,
         )
     if isinstance(data, str):
+        surrogate = _SURROGATE.search(data)
+        if surrogate:
+            raise _error_at(data, surrogate.start(), _SURROGATE_REASON, name)
         return data.removeprefix("\ufeff")
     encoding = "utf-16" if data[:2] in _UTF16_BOMS else "utf-8-sig"
     try:
@@ -93,23 +105,115 @@ def decode_text(data: bytes | str, *, name: str = "file") -> str:
     except UnicodeDecodeError as exc:
         line, column = _line_column_bytes(data, exc.start) if encoding != "utf-16" else (None, None)
         raise DocumentError(
-            f"byte 0x{data[exc.start]:02X} is not {encoding[:6].upper()} text; save the file "
-            "as UTF-8",
+            f"byte 0x{data[exc.start]:02X} is not {encoding.removesuffix('-sig').upper()} text; "
+            "save the file as UTF-8",
             name=name,
             line=line,
             column=column,
         ) from None
 
 
+_SURROGATE_REASON = (
+    "a lone surrogate (\\ud800-\\udfff) is not a character; use the character itself, or a "
+    "complete surrogate pair"
+)
+
+
+class _NotFinite(Exception):
+    """Raised by the float hook: ``1e999`` would be infinity, which JSON cannot hold."""
+
+
+def _finite_float(token: str) -> float:
+    value = float(token)
+    if not math.isfinite(value):
+        raise _NotFinite(token)
+    return value
+
+
 def load_json_text(text: str, *, name: str = "file") -> Any:
-    """Strict JSON (raw control characters in strings tolerated) with friendly errors."""
+    """Strict JSON (raw control characters in strings tolerated) with friendly errors.
+
+    The result holds JSON values only: numbers are finite and every string is UTF-8 text.
+    """
     _prescan_json(text, name=name)
     try:
-        return json.loads(text, strict=False)
+        value = json.loads(text, strict=False, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
         raise _json_error(text, exc, name) from None
     except RecursionError:  # the pre-scan bounds depth; this is a last line of defence
         raise DocumentError(f"nesting is deeper than {MAX_DEPTH} levels", name=name) from None
+    except _NotFinite as exc:
+        token = exc.args[0]
+        reason = f"the number {_short(token)} is too large for JSON; use a smaller number"
+        raise _number_error(text, lambda found: found == token, reason, name) from None
+    except ValueError as exc:  # int(): more digits than Python converts (4300 by default)
+        raise _number_error(text, _int_refused, _value_reason(exc), name) from None
+    if _SURROGATE_ESCAPE.search(text):
+        pos = _lone_surrogate_escape(text)
+        if pos is not None:
+            raise _error_at(text, pos, _SURROGATE_REASON, name)
+    return value
+
+
+def _int_refused(token: str) -> bool:
+    if not re.fullmatch(r"-?\d+", token):
+        return False
+    try:
+        int(token)
+    except ValueError:
+        return True
+    return False
+
+
+def _number_error(
+    text: str, refused: Callable[[str], bool], reason: str, name: str
+) -> DocumentError:
+    """``reason`` at the first number token (outside strings) that ``refused`` picks out."""
+    for match in _JSON_NUMBERS.finditer(text):
+        token = match.group()
+        if token[0] != '"' and refused(token):
+            return _error_at(text, match.start(), reason, name)
+    return DocumentError(reason, name=name)
+
+
+def _lone_surrogate_escape(text: str) -> int | None:
+    """Where the first ``\\uD8xx``-``\\uDFxx`` escape stands that is not half of a pair.
+
+    ``json`` turns a high escape directly followed by a low one into one character and keeps
+    any other surrogate escape as it is. Only valid JSON comes here, so the string tokens of
+    ``_JSON_TOKENS`` are the document's strings.
+    """
+    for token in _JSON_TOKENS.finditer(text):
+        string = token.group()
+        if string[0] != '"' or "\\u" not in string:
+            continue
+        high: re.Match[str] | None = None
+        for escape in _JSON_ESCAPE.finditer(string):
+            code = int(escape.group(1), 16) if escape.group(1) else -1
+            if high is not None:
+                if escape.start() == high.end() and 0xDC00 <= code <= 0xDFFF:
+                    high = None
+                    continue
+                return token.start() + high.start()
+            if 0xD800 <= code <= 0xDBFF:
+                high = escape
+            elif 0xDC00 <= code <= 0xDFFF:
+                return token.start() + escape.start()
+        if high is not None:
+            return token.start() + high.start()
+    return None
+
+
+def _value_reason(exc: ValueError | OverflowError) -> str:
+    """What to change for a value Python cannot convert (the exception's own words otherwise)."""
+    message = str(exc)
+    if "Exceeds the limit" in message:
+        return "a number with more than 4300 digits is not supported; write it as text"
+    return message[:1].lower() + message[1:]
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _prescan_json(text: str, *, name: str) -> None:
@@ -160,7 +264,23 @@ def _yaml_loader_base() -> type[yaml.SafeLoader]:
 
 
 class _Loader(_yaml_loader_base()):  # type: ignore[misc]
-    """SafeLoader with YAML 1.2 scalars: ``on``/``yes``/``no`` stay text, dates stay text."""
+    """SafeLoader with YAML 1.2 scalars: ``on``/``yes``/``no`` stay text, dates stay text.
+
+    A value its tag cannot hold (``!!int abc``, ``!!timestamp 2020-13-45``, an integer of more
+    than 4300 digits) is a ``ConstructorError`` at the value's line and column, not a bare
+    ``ValueError``.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            tag = node.tag.rsplit(":", 1)[-1]
+            value = node.value if isinstance(node.value, str) else ""
+            problem = f"cannot read {_short(value)!r} as {tag}: {_value_reason(exc)}"
+            if "4300 digits" not in problem:
+                problem += "; fix the value or quote it"
+            raise ConstructorError(None, None, problem, node.start_mark) from None
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -254,8 +374,14 @@ def check_tree(value: Any, *, name: str = "file") -> Any:
     return holder[0]
 
 
+# Below this many bits an int has fewer than 4300 decimal digits, Python's conversion limit.
+_SAFE_INT_BITS = 14_000
+
+
 def _key_text(key: Any, *, name: str, pointer: str) -> str:
     if isinstance(key, str):
+        if _SURROGATE.search(key):
+            raise DocumentError(f"a key: {_SURROGATE_REASON}", name=name, pointer=pointer)
         return key
     if isinstance(key, bool) or key is None:
         return json.dumps(key)
@@ -265,7 +391,19 @@ def _key_text(key: Any, *, name: str, pointer: str) -> str:
 
 
 def _scalar(value: Any, *, name: str, pointer: str) -> Any:
-    if value is None or isinstance(value, str | bool | int):
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            raise DocumentError(_SURROGATE_REASON, name=name, pointer=pointer)
+        return value
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        # More digits than ``str`` converts (4300 by default) and ``json.dumps`` would fail.
+        if value.bit_length() > _SAFE_INT_BITS:
+            try:
+                str(value)
+            except ValueError as exc:
+                raise DocumentError(_value_reason(exc), name=name, pointer=pointer) from None
         return value
     if isinstance(value, float):
         if math.isfinite(value):
@@ -281,8 +419,39 @@ def _scalar(value: Any, *, name: str, pointer: str) -> Any:
 
 
 def escape_pointer(token: str) -> str:
-    """One RFC 6901 reference token."""
+    """One RFC 6901 reference token ("~" first, so the "~1" made for "/" stays as it is)."""
     return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape_pointer(token: str) -> str:
+    """The key or index one RFC 6901 reference token stands for ("~1" first, then "~0")."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def lookup_pointer(doc: Any, pointer: str) -> tuple[bool, Any]:
+    """(True, the value at RFC 6901 ``pointer`` in ``doc``) or (False, None) when there is none.
+
+    "" is the whole document. A list index is ASCII digits below the list's length; "-" and
+    anything else name nothing. A ``$ref`` on the way is not followed.
+    """
+    if not pointer:
+        return (True, doc)
+    if not pointer.startswith("/"):
+        return (False, None)
+    node = doc
+    for raw in pointer[1:].split("/"):
+        token = unescape_pointer(raw)
+        if isinstance(node, dict):
+            if token not in node:
+                return (False, None)
+            node = node[token]
+        elif isinstance(node, list) and token.isascii() and token.isdigit():
+            if int(token) >= len(node):
+                return (False, None)
+            node = node[int(token)]
+        else:
+            return (False, None)
+    return (True, node)
 
 
 def line_column(text: str, pos: int) -> tuple[int, int]:

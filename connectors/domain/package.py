@@ -32,7 +32,6 @@ API_PROPERTIES = "apiProperties.json"
 ICON = "icon.png"
 README = "readme.md"
 SETTINGS = "settings.json"
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ICON_MAX_BYTES = 1024 * 1024  # the portal's limit for a connector icon
 # Decoding allocates width x height pixels: a 1 MB file can claim a gigapixel image, so the
 # header's size is checked before the pixels are read. Icons are about 230 x 230.
@@ -110,7 +109,7 @@ def build_package(design: dict[str, Any], *, icon: bytes | None = None) -> bytes
     if icon is not None:
         icon = icon_png(icon)
     files = {
-        API_DEFINITION: dump_json(export_swagger(design)),
+        API_DEFINITION: dump_json(export_swagger(design, share=True)),  # only dumped
         API_PROPERTIES: dump_json(export_properties(design)),
         README: render_readme(design),
         SETTINGS: dump_json(paconn_settings(with_icon=icon is not None)),

@@ -17,13 +17,14 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from connectors.domain.design import HTTP_METHODS
+
 DEFAULT_ICON_BRAND_COLOR = "#da3b01"  # the colour independent publishers must use
 REDIRECT_URL = "https://global.consent.azure-apim.net/redirect"
 _AAD_LOGIN = "https://login.microsoftonline.com"
 _MODELED_KEYS = frozenset({"iconBrandColor", "publisher", "stackOwner"})
 # Fixed namespace so a policy title is a stable function of the trigger's operationId.
 _POLICY_NAMESPACE = uuid.UUID("6f1d3c52-2b8e-4c1a-9d4e-7a0b5e3f9c21")
-_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch"})
 # The shape the schema demands, word for word, for the AAD tenant claim.
 _TENANT_PARAMETER = {
     "type": "string",
@@ -185,7 +186,7 @@ def _capabilities(design: dict[str, Any]) -> list[str]:
         for item in paths.values()
         if isinstance(item, dict)
         for method, operation in item.items()
-        if method in _HTTP_METHODS
+        if method in HTTP_METHODS
     ):
         capabilities.append("actions")
     if design["triggers"]:

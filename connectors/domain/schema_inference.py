@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from connectors.domain.documents import escape_pointer
+
 MAX_SAMPLES = 50
 MAX_TEXT_BYTES = 1_048_576  # all sample texts together, UTF-8 encoded
 MAX_PROPERTIES = 10_000  # distinct properties in the whole schema
@@ -206,7 +208,7 @@ def _render(node: _Node, pointer: str, key: str | None, warnings: list[str]) -> 
         schema["x-nullable"] = True
     if schema["type"] == "object" and node.properties:
         schema["properties"] = {
-            name: _render(child, f"{pointer}/properties/{_escape(name)}", name, warnings)
+            name: _render(child, f"{pointer}/properties/{escape_pointer(name)}", name, warnings)
             for name, child in node.properties.items()
         }
         required = [
@@ -255,12 +257,7 @@ def _integer(int_range: tuple[int, int], where: str, warnings: list[str]) -> dic
 
 
 def _pointer(path: Sequence[str]) -> str:
-    return "".join(f"/{_escape(part)}" for part in path)
-
-
-def _escape(part: str) -> str:
-    # RFC 6901: "~" first, so the "~1" made for "/" is not escaped again.
-    return part.replace("~", "~0").replace("/", "~1")
+    return "".join(f"/{escape_pointer(part)}" for part in path)
 
 
 def title_case(key: str) -> str:

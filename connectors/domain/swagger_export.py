@@ -62,7 +62,13 @@ def export_swagger(design: dict[str, Any], *, share: bool = False) -> Swagger:
 def _build(design: dict[str, Any]) -> Swagger:
     general = design["general"]
     passthrough: dict[str, Any] = design.get("passthrough", {}).get("swagger") or {}
-    built: Swagger = {"swagger": "2.0", "info": _info(general, passthrough.get("info"))}
+    info = passthrough.get("info")
+    # An imported ``info`` that is not an object stays in passthrough (the import notes it);
+    # the design's general info is the exported one.
+    built: Swagger = {
+        "swagger": "2.0",
+        "info": _info(general, info if isinstance(info, dict) else None),
+    }
     # The design's value wins; an imported value the design could not hold (a host that is not
     # text, a "wss" scheme) stays in passthrough and comes back from there.
     for key in ("host", "basePath", "schemes"):

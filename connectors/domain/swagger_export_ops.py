@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.domain.design import clone_json
+from connectors.domain.documents import unescape_pointer
 
 _TRIGGER_METADATA = {"kind": "query", "mode": "polling"}
 
@@ -33,7 +34,8 @@ def export_paths(triggers: list[dict[str, Any]], extra: dict[str, Any]) -> dict[
     def item_at(path: str) -> dict[str, Any]:
         if path not in own:
             own.add(path)
-            paths[path] = dict(paths.get(path) or {})  # a passthrough item is never written
+            kept = paths.get(path)  # a passthrough item is never written; a non-object is lost
+            paths[path] = dict(kept) if isinstance(kept, dict) else {}
         return paths[path]
 
     deletes_written: set[str] = set()
@@ -206,13 +208,18 @@ def pointer_tokens(pointer: str) -> list[str]:
     """RFC 6901 tokens of ``pointer`` ("" and non-pointers give no tokens)."""
     if not pointer.startswith("/"):
         return []
-    return [token.replace("~1", "/").replace("~0", "~") for token in pointer[1:].split("/")]
+    return [unescape_pointer(token) for token in pointer[1:].split("/")]
 
 
 def merge_extras(out: dict[str, Any], extra: dict[str, Any] | None) -> None:
-    """Append ``extra`` verbatim, in its order, without overwriting what ``out`` already holds."""
-    for key, value in (extra or {}).items():
-        out.setdefault(key, value)
+    """Append ``extra`` verbatim, in its order, without overwriting what ``out`` already holds.
+
+    Only an object has keys to merge: anything else (an imported value of the wrong type that
+    reached here) adds nothing, rather than crashing the export.
+    """
+    if isinstance(extra, dict):
+        for key, value in extra.items():
+            out.setdefault(key, value)
 
 
 def _put_texts(out: dict[str, Any], source: dict[str, Any]) -> None:

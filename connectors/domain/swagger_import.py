@@ -18,11 +18,10 @@ could not be parsed.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.domain.design import DESIGN_VERSION, DesignError, validate_design
+from connectors.domain.design import DESIGN_VERSION, DesignError, clone_json, validate_design
 from connectors.domain.documents import DocumentError, check_tree, load_document
 from connectors.domain.swagger_import_general import import_general
 from connectors.domain.swagger_import_paths import PathsImport
@@ -65,9 +64,9 @@ def _build(doc: dict[str, Any], props: dict[str, Any]) -> tuple[dict[str, Any], 
     _check_version(doc)
     check_refs(doc)
     notes: list[str] = []
-    passthrough = copy.deepcopy(doc)
+    passthrough = clone_json(doc)  # plain JSON values (``_read`` made sure): the fast copy
     passthrough.pop("swagger", None)
-    props_passthrough = copy.deepcopy(props)
+    props_passthrough = clone_json(props)
     section = _properties_section(props_passthrough)
     pool = PolicyPool(_policy_list(section))
     triggers = PathsImport(doc, passthrough, pool, notes).run()

@@ -18,6 +18,7 @@ import copy
 from typing import Any
 
 from connectors.domain.design import VISIBILITIES
+from connectors.domain.swagger_export_ops import pointer_tokens
 from connectors.domain.swagger_import_params import import_parameters
 from connectors.domain.swagger_import_polling import PolicyPool, import_polling
 from connectors.domain.swagger_refs import SwaggerImportError, find_callbacks, is_flag, resolve
@@ -32,25 +33,48 @@ def operation_label(path: str, method: str, operation: dict[str, Any]) -> str:
     return f"{name} ({method.upper()} {path})"
 
 
-def has_callback(doc: dict[str, Any], path_item: dict[str, Any], operation: dict[str, Any]) -> bool:
+def has_callback(
+    doc: dict[str, Any], path_item: dict[str, Any], operation: dict[str, Any], pointer: str = ""
+) -> bool:
     """Whether a parameter (path-level ones included: the platform merges them) or a body
-    property of the operation carries x-ms-notification-url."""
-    for raw in [*_list(path_item.get("parameters")), *_list(operation.get("parameters"))]:
-        parameter, _ = resolve(doc, raw, "")
+    property of the operation (at ``pointer``, for error messages) carries
+    x-ms-notification-url."""
+    for raw, at in _all_parameters(path_item, operation, pointer):
+        parameter, _ = resolve(doc, raw, at)
         if not isinstance(parameter, dict):
             continue
-        if parameter.get("in") == "body" and find_callbacks(doc, parameter.get("schema")):
+        schema = parameter.get("schema")
+        if parameter.get("in") == "body" and find_callbacks(doc, schema, f"{at}/schema"):
             return True
         if parameter.get("in") != "body" and is_flag(parameter.get("x-ms-notification-url")):
             return True
     return False
 
 
-def trigger_kind(doc: dict[str, Any], path_item: dict[str, Any], operation: dict[str, Any]) -> str:
+def _all_parameters(
+    path_item: dict[str, Any], operation: dict[str, Any], pointer: str
+) -> list[tuple[Any, str]]:
+    """(parameter, its pointer): the path item's, then the operation's at ``pointer``."""
+    path_pointer = pointer.rpartition("/")[0]
+    return [
+        *(
+            (raw, f"{path_pointer}/parameters/{i}")
+            for i, raw in enumerate(_list(path_item.get("parameters")))
+        ),
+        *(
+            (raw, f"{pointer}/parameters/{i}")
+            for i, raw in enumerate(_list(operation.get("parameters")))
+        ),
+    ]
+
+
+def trigger_kind(
+    doc: dict[str, Any], path_item: dict[str, Any], operation: dict[str, Any], pointer: str = ""
+) -> str:
     """webhook when the path item has notification content or a callback parameter."""
     if isinstance(path_item.get("x-ms-notification-content"), dict):
         return "webhook"
-    return "webhook" if has_callback(doc, path_item, operation) else "polling"
+    return "webhook" if has_callback(doc, path_item, operation, pointer) else "polling"
 
 
 def build_trigger(
@@ -64,7 +88,7 @@ def build_trigger(
     path, method, pointer = where
     operation = path_item[method]
     label = operation_label(path, method, operation)
-    kind = trigger_kind(doc, path_item, operation)
+    kind = trigger_kind(doc, path_item, operation, pointer)
     extensions = {k: copy.deepcopy(v) for k, v in operation.items() if k != "parameters"}
     trigger: dict[str, Any] = {"kind": kind}
     _take_operation_texts(trigger, extensions, label, notes)
@@ -77,7 +101,9 @@ def build_trigger(
         "path": path,
         "parameters": params.parameters,
         "body": params.body,
-        "callbackPointer": _callback_pointer(doc, params.body, kind, label, notes),
+        "callbackPointer": _callback_pointer(
+            doc, params.body, kind, label, notes, params.body_pointer or pointer
+        ),
     }
     if kind == "webhook":
         trigger["notification"] = _notification(
@@ -172,16 +198,26 @@ def _take_trigger_keys(
 
 
 def _callback_pointer(
-    doc: dict[str, Any], body: dict[str, Any] | None, kind: str, label: str, notes: list[str]
+    doc: dict[str, Any],
+    body: dict[str, Any] | None,
+    kind: str,
+    label: str,
+    notes: list[str],
+    body_at: str,
 ) -> str | None:
+    """The body property to receive the callback URL; ``body_at`` is the body's pointer."""
     if kind != "webhook":
         return None
     if body is None:
         notes.append(f"{label}: no callback property in the operation's own body; none chosen")
         return None
     inline = "ref" not in body
-    schema = body["schema"] if inline else resolve(doc, {"$ref": body["ref"]}, "")[0].get("schema")
-    pointers = [c.pointer for c in find_callbacks(doc, schema)]
+    if inline:
+        schema, schema_at = body["schema"], f"{body_at}/schema"
+    else:
+        schema = resolve(doc, {"$ref": body["ref"]}, body_at)[0].get("schema")
+        schema_at = f"{body['ref'][1:]}/schema"
+    pointers = [c.pointer for c in find_callbacks(doc, schema, schema_at)]
     usable = [p for p in pointers if p and "/*" not in p]
     if not usable:
         notes.append(f"{label}: no callback property (x-ms-notification-url) in the body")
@@ -205,8 +241,7 @@ def _export_leaves_as_is(schema: dict[str, Any], pointer: str) -> bool:
     fact: the walk must meet existing properties (it would create missing ones) and the property
     must already be internal. A ``$ref`` on the way stops that walk, so it changes nothing."""
     node: Any = schema
-    for raw in pointer[1:].split("/"):
-        token = raw.replace("~1", "/").replace("~0", "~")
+    for token in pointer_tokens(pointer):
         if not isinstance(node, dict) or "$ref" in node:
             return True
         properties = node.get("properties")

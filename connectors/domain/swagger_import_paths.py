@@ -148,7 +148,7 @@ class PathsImport:
                     continue
                 count += 1
                 label = operation_label(path, method, item[method])
-                if has_callback(self.doc, item, item[method]):
+                if has_callback(self.doc, item, item[method], operation_pointer(path, method)):
                     self.notes.append(
                         f"{label} has x-ms-notification-url but no x-ms-trigger: a webhook action "
                         "(waits for a callback), kept as an action in passthrough"

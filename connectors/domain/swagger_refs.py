@@ -15,10 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.domain.documents import DocumentError, escape_pointer
+from connectors.domain.documents import DocumentError, escape_pointer, lookup_pointer
 
-# Free-form example payloads may contain "$ref" text that is not a reference.
-_EXAMPLE_KEYS = frozenset({"example", "examples", "x-example", "x-examples", "x-ms-test-value"})
+# Free-form example payloads may contain "$ref" text that is not a reference; both the importer
+# (``check_refs``) and the linter (``lint.refs.scan``) leave them alone (see ``is_example``).
+EXAMPLE_KEYS = frozenset({"example", "examples", "x-example", "x-examples", "x-ms-test-value"})
+# Objects whose keys are names the author chose: a property named "example" is a schema.
+_NAMED_MAPS = frozenset(
+    {"properties", "definitions", "parameters", "responses", "securityDefinitions", "headers"}
+)
 _SCHEMA_DEPTH = 40  # trigger_facts.py stops its schema walk at this depth; so do we.
 _TRUE_FLAGS = (True, "true", "True")
 
@@ -73,10 +78,9 @@ class SwaggerImportError(ValueError):
 @dataclass(frozen=True)
 class Callback:
     """A property flagged ``x-ms-notification-url``: its pointer into the body payload
-    ("/config/url"; "*" stands for every array item) and its ``x-ms-visibility``."""
+    ("/config/url"; "*" stands for every array item)."""
 
     pointer: str
-    visibility: Any
 
 
 def ref_target(doc: Any, ref: Any, at: str) -> Any:
@@ -89,15 +93,9 @@ def ref_target(doc: Any, ref: Any, at: str) -> Any:
             "same file ('#/definitions/...', '#/parameters/...', '#/responses/...')",
             pointer=at,
         )
-    node = doc
-    for raw in ref[2:].split("/"):
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            raise SwaggerImportError(f"$ref '{ref}' points to nothing in this file", pointer=at)
+    found, node = lookup_pointer(doc, ref[1:])
+    if not found:
+        raise SwaggerImportError(f"$ref '{ref}' points to nothing in this file", pointer=at)
     return node
 
 
@@ -108,7 +106,12 @@ def resolve(doc: Any, node: Any, at: str) -> tuple[Any, str | None]:
     dangling one, or the one that starts a loop. A non-text ``$ref`` is no reference (a schema
     property may be named "$ref"), as in trigger_facts.py.
     """
-    first: str | None = None
+    node, seen, _ = _follow(doc, node, at)
+    return node, seen[0] if seen else None
+
+
+def _follow(doc: Any, node: Any, at: str) -> tuple[Any, list[str], str]:
+    """(target, the refs followed, the target's pointer) for ``resolve``."""
     seen: list[str] = []
     where = f"{at}/$ref"
     while isinstance(node, dict) and isinstance(node.get("$ref"), str):
@@ -117,10 +120,18 @@ def resolve(doc: Any, node: Any, at: str) -> tuple[Any, str | None]:
             chain = " -> ".join([*seen, ref])
             raise SwaggerImportError(f"$ref loop: {chain}", pointer=f"{at}/$ref")
         seen.append(ref)
-        first = first or ref
         node = ref_target(doc, ref, where)
         where = f"{ref[1:]}/$ref"
-    return node, first
+    return node, seen, where.removesuffix("/$ref")
+
+
+def is_example(key: Any, parent_key: Any) -> bool:
+    """Whether the value under ``key`` is a free-form example, not walked for ``$ref``s.
+
+    ``parent_key`` is the key the object holding ``key`` sits under: in ``properties`` (or
+    ``definitions``, ``headers``, ...) "example" is a name, and its value a real schema.
+    """
+    return key in EXAMPLE_KEYS and parent_key not in _NAMED_MAPS
 
 
 def check_refs(doc: dict[str, Any]) -> None:
@@ -128,20 +139,20 @@ def check_refs(doc: dict[str, Any]) -> None:
 
     Walks in document order (children pushed in reverse), so the first fault is reported.
     """
-    stack: list[tuple[Any, str]] = [(doc, "")]
+    stack: list[tuple[Any, str, Any]] = [(doc, "", None)]
     while stack:
-        node, pointer = stack.pop()
+        node, pointer, node_key = stack.pop()
         if isinstance(node, dict):
             if isinstance(node.get("$ref"), str):
                 resolve(doc, {"$ref": node["$ref"]}, pointer)
             children = [
-                (child, f"{pointer}/{escape_pointer(key)}")
+                (child, f"{pointer}/{escape_pointer(key)}", key)
                 for key, child in node.items()
-                if key not in _EXAMPLE_KEYS and isinstance(child, dict | list)
+                if not is_example(key, node_key) and isinstance(child, dict | list)
             ]
             stack.extend(reversed(children))
         elif isinstance(node, list):
-            stack.extend(reversed([(child, f"{pointer}/{i}") for i, child in enumerate(node)]))
+            stack.extend(reversed([(child, f"{pointer}/{i}", i) for i, child in enumerate(node)]))
 
 
 def is_flag(value: Any) -> bool:
@@ -152,35 +163,46 @@ def is_flag(value: Any) -> bool:
     return value in _TRUE_FLAGS
 
 
-def find_callbacks(doc: Any, schema: Any) -> list[Callback]:
-    """Every ``x-ms-notification-url`` property under ``schema``, in document order."""
+def find_callbacks(doc: Any, schema: Any, at: str = "") -> list[Callback]:
+    """Every ``x-ms-notification-url`` property under ``schema`` (found at pointer ``at`` of
+    ``doc``, for error messages), in document order."""
     found: list[Callback] = []
-    _walk_schema(doc, schema, "", frozenset(), 0, found)
+    _walk_schema(doc, schema, (at, ""), frozenset(), 0, found)
     return found
 
 
 def _walk_schema(
-    doc: Any, schema: Any, body_pointer: str, seen: frozenset[str], depth: int, out: list[Callback]
+    doc: Any,
+    schema: Any,
+    where: tuple[str, str],
+    seen: frozenset[str],
+    depth: int,
+    out: list[Callback],
 ) -> None:
+    """``where`` is (pointer of ``schema`` in ``doc``, pointer into the body payload)."""
     if depth > _SCHEMA_DEPTH or not isinstance(schema, dict):
         return
-    schema, ref = resolve(doc, schema, "")
-    if ref:
-        if ref in seen:  # a recursive schema (a tree): its flags were seen on the way down
+    body_pointer = where[1]
+    schema, refs, at = _follow(doc, schema, where[0])
+    if refs:
+        if refs[0] in seen:  # a recursive schema (a tree): its flags were seen on the way down
             return
-        seen = seen | {ref}
+        seen = seen | {refs[0]}
     if not isinstance(schema, dict):
         return
     if is_flag(schema.get("x-ms-notification-url")):
-        out.append(Callback(body_pointer, schema.get("x-ms-visibility")))
+        out.append(Callback(body_pointer))
     properties = schema.get("properties")
     if isinstance(properties, dict):
         for name, child in properties.items():
-            child_pointer = f"{body_pointer}/{escape_pointer(name)}"
-            _walk_schema(doc, child, child_pointer, seen, depth + 1, out)
+            token = escape_pointer(name)
+            child_where = (f"{at}/properties/{token}", f"{body_pointer}/{token}")
+            _walk_schema(doc, child, child_where, seen, depth + 1, out)
     if isinstance(schema.get("items"), dict):
-        _walk_schema(doc, schema["items"], f"{body_pointer}/*", seen, depth + 1, out)
+        child_where = (f"{at}/items", f"{body_pointer}/*")
+        _walk_schema(doc, schema["items"], child_where, seen, depth + 1, out)
     for keyword in ("allOf", "anyOf", "oneOf"):
         if isinstance(schema.get(keyword), list):
-            for child in schema[keyword]:
-                _walk_schema(doc, child, body_pointer, seen, depth + 1, out)
+            for index, child in enumerate(schema[keyword]):
+                child_where = (f"{at}/{keyword}/{index}", body_pointer)
+                _walk_schema(doc, child, child_where, seen, depth + 1, out)

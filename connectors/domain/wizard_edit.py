@@ -13,75 +13,23 @@ given dict in place, as ``authoring``'s ``set_*`` functions do.
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass
 from typing import Any
 
+# The body-property views live with the builders (``authoring`` guesses a callback URL too);
+# the wizard's forms import them from here.
+from connectors.domain.authoring_shapes import SchemaProperty as SchemaProperty
+from connectors.domain.authoring_shapes import callback_choices as callback_choices
+from connectors.domain.authoring_shapes import guess_callback_pointer as guess_callback_pointer
 from connectors.domain.authoring_shapes import path_parameters_from_template
-
-TRIGGER_SECTIONS = ("general", "request", "callback", "notification", "delete", "polling")
-
-
-@dataclass(frozen=True)
-class SchemaProperty:
-    pointer: str  # RFC 6901 pointer into the payload ("/config/url"); "*" for array items
-    name: str
-    depth: int
-    node: dict[str, Any]
-    required: bool
-
-
-def escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def schema_properties(schema: Any, pointer: str = "", depth: int = 0) -> list[SchemaProperty]:
-    """Every named property of ``schema``, depth first, in document order (arrays: their items)."""
-    if not isinstance(schema, dict):
-        return []
-    if schema.get("type") == "array":
-        return schema_properties(schema.get("items"), pointer + "/*" if pointer else "", depth)
-    found: list[SchemaProperty] = []
-    required = set(schema.get("required") or [])
-    for name, node in (schema.get("properties") or {}).items():
-        if not isinstance(node, dict):
-            continue
-        here = f"{pointer}/{escape(name)}"
-        found.append(SchemaProperty(here, name, depth, node, name in required))
-        found.extend(schema_properties(node, here, depth + 1))
-    return found
-
-
-def callback_choices(schema: Any) -> list[SchemaProperty]:
-    """Properties that can receive the callback URL: strings (or untyped) outside arrays."""
-    return [
-        prop
-        for prop in schema_properties(schema)
-        if "*" not in prop.pointer
-        and "$ref" not in prop.node
-        and prop.node.get("type", "string") == "string"
-    ]
-
-
-_CALLBACK_NAME = re.compile(r"callback|notif|webhook|hook_?url|target_?url|^url$|endpoint", re.I)
-
-
-def guess_callback_pointer(schema: Any) -> str:
-    """The first string property (nested too) named like a callback URL, else /notificationUrl."""
-    for prop in callback_choices(schema):
-        if _CALLBACK_NAME.search(prop.name):
-            return prop.pointer
-    return "/notificationUrl"
+from connectors.domain.authoring_shapes import schema_properties as schema_properties
+from connectors.domain.documents import escape_pointer, unescape_pointer
 
 
 def property_parent(schema: dict[str, Any], pointer: str) -> dict[str, Any] | None:
     """The object schema that holds the property at ``pointer`` (None if there is none)."""
     node: Any = schema
-    tokens = [unescape(token) for token in pointer.split("/")[1:]]
+    tokens = [unescape_pointer(token) for token in pointer.split("/")[1:]]
     for token in tokens[:-1]:
         if isinstance(node, dict) and node.get("type") == "array":
             node = node.get("items")
@@ -104,7 +52,7 @@ def edit_property(
 ) -> None:
     """Set a property's x-ms-summary, description, format and required flag, in place."""
     parent = property_parent(schema, pointer)
-    name = unescape(pointer.rsplit("/", 1)[-1])
+    name = unescape_pointer(pointer.rsplit("/", 1)[-1])
     node = ((parent or {}).get("properties") or {}).get(name)
     if parent is None or not isinstance(node, dict):
         raise ValueError(f"{pointer} is not a property of this schema")
@@ -178,7 +126,7 @@ def flatten(value: Any, pointer: str = "") -> dict[str, Any]:
     if isinstance(value, dict) and value:
         out: dict[str, Any] = {}
         for key, item in value.items():
-            out.update(flatten(item, f"{pointer}/{escape(str(key))}"))
+            out.update(flatten(item, f"{pointer}/{escape_pointer(str(key))}"))
         return out
     if isinstance(value, list) and value:
         out = {}

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..design import HTTP_METHODS
 from .context import PROPERTIES_PREFIX, Context
 from .model import Hit
 from .refs import join, unescape
-from .walker import METHODS, Operation
+from .walker import Operation
 
 # Same names in the swagger and under the design's "general".
 _GENERAL = ("host", "basePath", "schemes")
@@ -57,7 +58,7 @@ def _base(ctx: Context, op: Operation) -> tuple[str, dict[str, Any]] | None:
 
 
 def _operation_at(ctx: Context, tokens: list[str]) -> Operation | None:
-    if len(tokens) >= 3 and tokens[0] == "paths" and tokens[2] in METHODS:
+    if len(tokens) >= 3 and tokens[0] == "paths" and tokens[2] in HTTP_METHODS:
         return ctx.by_pointer.get(join("/paths", tokens[1], tokens[2]))
     return None
 

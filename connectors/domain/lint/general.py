@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..design import HTTP_METHODS
 from .context import Context
 from .model import Hit, rule, show
 from .refs import MAX_SCAN_DEPTH, join
-from .walker import METHODS
 
 # Swagger 2.0 allows ws/wss too, but Power Platform only speaks HTTP(S) (SchemeNotSupported).
 _SCHEMES = ("http", "https")
@@ -43,7 +43,7 @@ def _operation_shapes(path: str, item: dict[str, Any]) -> Iterator[Hit]:
     base = join("/paths", path)
     if "parameters" in item:
         yield from _expect(item["parameters"], list, join(base, "parameters"), "path parameters")
-    for method in METHODS:
+    for method in HTTP_METHODS:
         if method not in item:
             continue
         op = item[method]

@@ -4,13 +4,20 @@ Purpose: every rule follows ``$ref``s the same way, and none of them can loop or
 that is broken, external, not a string or part of a cycle.
 Input: the swagger document (any value; non-dicts simply resolve to nothing).
 Output: ``Resolver.resolve`` -> (target node or ``None``, pointer of what was reached);
-``scan`` -> every ``$ref`` and every ``x-ms-notification-url`` key in the document, with pointers.
+``scan`` -> every ``$ref`` and every ``x-ms-notification-url`` key in the document, with pointers
+(example payloads left out, as ``swagger_refs.check_refs`` leaves them out).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..documents import escape_pointer, lookup_pointer
+from ..documents import unescape_pointer as unescape
+from ..swagger_refs import is_example
+
+__all__ = ["Resolver", "Scan", "escape", "join", "ref_of", "scan", "unescape"]
 
 # A ref chain longer than this is treated as broken: real documents chain one or two levels.
 MAX_HOPS = 32
@@ -20,31 +27,17 @@ MAX_SCAN_DEPTH = 200
 
 
 def escape(token: object) -> str:
-    text = str(token)
-    if "~" in text or "/" in text:
-        return text.replace("~", "~0").replace("/", "~1")
-    return text
+    """One RFC 6901 token for a key or index of any type (YAML keys may be numbers)."""
+    return escape_pointer(str(token))
 
 
 def join(pointer: str, *tokens: object) -> str:
     return pointer + "".join("/" + escape(t) for t in tokens)
 
 
-def unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
 def ref_of(node: Any) -> Any:
     """The raw ``$ref`` value of ``node`` (any type), or ``None`` when it has none."""
     return node.get("$ref") if isinstance(node, dict) else None
-
-
-def _step(node: Any, token: str) -> tuple[bool, Any]:
-    if isinstance(node, dict):
-        return (token in node, node.get(token))
-    if isinstance(node, list) and token.isdigit() and int(token) < len(node):
-        return (True, node[int(token)])
-    return (False, None)
 
 
 class Resolver:
@@ -63,12 +56,7 @@ class Resolver:
     def _lookup(self, ref: str) -> tuple[bool, Any]:
         if not ref.startswith("#/"):
             return (False, None)
-        node = self._doc
-        for token in ref[2:].split("/"):
-            found, node = _step(node, unescape(token))
-            if not found:
-                return (False, None)
-        return (True, node)
+        return lookup_pointer(self._doc, ref[1:])
 
     def resolve(self, node: Any, pointer: str) -> tuple[Any, str]:
         """Follow ``node``'s ref chain: (final node, its pointer), or (None, pointer of the
@@ -115,10 +103,10 @@ def scan(doc: Any) -> Scan:
     """One iterative pass over the whole document (no recursion: depth cannot crash it).
     Each container is visited once: YAML aliases can share, or even nest, the same object."""
     result = Scan()
-    stack: list[tuple[Any, str, int]] = [(doc, "", 0)]
+    stack: list[tuple[Any, str, int, Any]] = [(doc, "", 0, None)]
     seen: set[int] = set()
     while stack:
-        node, pointer, depth = stack.pop()
+        node, pointer, depth, node_key = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
@@ -132,12 +120,13 @@ def scan(doc: Any) -> Scan:
             # A dict here is a *property named* x-ms-notification-url (Zippydoc), not the flag.
             if flag is not None and not isinstance(flag, dict):
                 result.flags.append((pointer, flag))
-            items: Any = node.items()
+            # Example payloads are free-form: a "$ref" in one is text, as for the importer.
+            items: Any = ((k, v) for k, v in node.items() if not is_example(k, node_key))
         else:
             items = enumerate(node)
         for key, value in items:
             if isinstance(value, dict | list):
-                stack.append((value, pointer + "/" + escape(key), depth + 1))
+                stack.append((value, pointer + "/" + escape(key), depth + 1, key))
     result.refs.sort(key=lambda item: item[0])
     result.flags.sort(key=lambda item: item[0])
     return result

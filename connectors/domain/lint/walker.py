@@ -14,20 +14,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..design import HTTP_METHODS
+from ..swagger_refs import is_flag
 from .refs import Resolver, join
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 # Deeper than this a schema is certainly wrong (Microsoft's SchemaTooDeep); stop walking there.
 MAX_DEPTH = 40
 # Schema nodes one walk may visit: far above any real body (Encodian's largest has ~300), and low
 # enough that YAML alias bombs (exponentially many paths to few objects) stay cheap.
 MAX_NODES = 20_000
 _COMBINERS = ("allOf", "anyOf", "oneOf")
-
-
-def is_flag(value: Any) -> bool:
-    """x-ms-notification-url is a boolean; some files write it as the string "true"."""
-    return value is True or (isinstance(value, str) and value.lower() == "true")
 
 
 def text(value: Any) -> str | None:
@@ -134,7 +130,7 @@ def operations(doc: dict[str, Any], resolver: Resolver) -> list[Operation]:
     for path, item in paths.items():
         if not isinstance(path, str) or not isinstance(item, dict):
             continue
-        for method in METHODS:
+        for method in HTTP_METHODS:
             node = item.get(method)
             if isinstance(node, dict):
                 bare = Operation(path, method, node, item, join("/paths", path, method), ())

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..swagger_refs import is_flag
 from .context import Context
 from .model import Hit, as_text, rule, show
 from .refs import join
-from .walker import CallbackSite, is_flag, iter_chains
+from .walker import CallbackSite, iter_chains
 
 _CALLBACK = "request/callbackPointer"
 

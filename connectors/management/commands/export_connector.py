@@ -14,7 +14,7 @@ from connectors import selectors, services
 from connectors.domain.package import build_package
 from connectors.domain.properties_export import export_properties
 from connectors.domain.swagger_export import dump_json, dump_yaml, export_swagger
-from connectors.models import ConnectorDraft
+from connectors.management.commands._drafts import draft_or_error
 
 
 class Command(BaseCommand):
@@ -26,10 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "yaml", "zip"], default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        draft = ConnectorDraft.objects.filter(pk=options["draft_id"]).first()
-        if draft is None:
-            raise CommandError(f"no draft with id {options['draft_id']}")
-        design = services.draft_design(draft=draft)
+        draft = draft_or_error(options["draft_id"])
+        design = services.draft_design(draft=draft, copy=False)  # only read
         out = Path(options["out"])
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -46,7 +44,7 @@ class Command(BaseCommand):
     ) -> dict[str, bytes]:
         if fmt == "zip":
             return {f"{slugify(title) or 'connector'}.zip": build_package(design, icon=icon)}
-        swagger, properties = export_swagger(design), export_properties(design)
+        swagger, properties = export_swagger(design, share=True), export_properties(design)
         dump, ext = (dump_json, "json") if fmt == "json" else (dump_yaml, "yaml")
         return {
             f"apiDefinition.swagger.{ext}": dump(swagger).encode("utf-8"),

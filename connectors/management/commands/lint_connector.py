@@ -11,10 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from connectors import services
 from connectors.domain.documents import DocumentError, load_document
-from connectors.domain.lint import Finding, lint_swagger
-from connectors.domain.properties_export import export_properties
-from connectors.domain.swagger_export import export_swagger
-from connectors.models import ConnectorDraft
+from connectors.domain.lint import Finding, lint_design, lint_swagger
+from connectors.management.commands._drafts import draft_or_error
 
 
 class Command(BaseCommand):
@@ -48,13 +46,12 @@ class Command(BaseCommand):
             )
         if not target.isdigit():
             raise CommandError(f"{target} is neither a file nor a draft id")
-        draft = ConnectorDraft.objects.filter(pk=int(target)).first()
-        if draft is None:
-            raise CommandError(f"no draft with id {target}")
-        design = services.draft_design(draft=draft)
-        return lint_swagger(
-            export_swagger(design), properties=export_properties(design), design=design
-        )
+        if properties_path:
+            raise CommandError(
+                "--properties goes with a swagger file; a draft's own apiProperties are linted"
+            )
+        draft = draft_or_error(target)
+        return lint_design(services.draft_design(draft=draft, copy=False))
 
     def load(self, path: Path) -> dict[str, Any]:
         try:

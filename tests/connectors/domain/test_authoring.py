@@ -17,7 +17,9 @@ from connectors.domain.authoring import (
     set_item_samples,
     set_notification_samples,
 )
+from connectors.domain.authoring_convert import convert_trigger
 from connectors.domain.design import new_design, validate_design
+from connectors.domain.wizard_edit import guess_callback_pointer
 
 
 def in_design(*triggers: dict[str, Any]) -> dict[str, Any]:
@@ -170,6 +172,28 @@ def test_webhook_guesses_the_callback_property(properties: dict[str, Any], point
         "type": "object",
         "properties": properties,
     }  # the caller's schema is untouched
+
+
+@pytest.mark.parametrize(
+    ("properties", "pointer"),
+    [
+        ({"config": {"type": "object", "properties": {"url": {"type": "string"}}}}, "/config/url"),
+        ({"callbackUrl": {"$ref": "#/definitions/Url"}}, "/notificationUrl"),
+        ({"a/b": {"properties": {"hookUrl": {}}}}, "/a~1b/hookUrl"),
+    ],
+    ids=["nested", "ref-is-no-choice", "escaped"],
+)
+def test_builders_and_the_wizard_guess_the_callback_alike(
+    properties: dict[str, Any], pointer: str
+) -> None:
+    schema = {"type": "object", "properties": properties}
+    assert guess_callback_pointer(schema) == pointer
+    webhook = new_webhook_trigger(summary="When x", path="/hooks", body_schema=schema)
+    assert webhook["request"]["callbackPointer"] == pointer
+    polling = new_polling_trigger(summary="When x", path="/items", state_parameter="since")
+    polling["request"]["body"] = {"name": "body", "schema": schema}
+    converted = convert_trigger(polling, "webhook", others=[])
+    assert converted["request"]["callbackPointer"] == pointer
 
 
 def test_description_given_is_a_sentence_and_never_the_summary() -> None:

@@ -181,3 +181,93 @@ def test_check_tree_copies_and_normalises() -> None:
     copy = check_tree(original)
     assert copy == {"a": [1, 2], "200": {"b": None}, "false": 1.5}
     assert copy["200"] is not original[200]
+
+
+LONG_INT = "1" * 5000
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "column", "words"),
+    [
+        ('{"a": [1,\n  ' + LONG_INT + "]}", 2, 3, "more than 4300 digits"),
+        ('{"text": "' + LONG_INT + '",\n "n": -' + LONG_INT + "}", 2, 7, "more than 4300 digits"),
+        ('{"a":\n  1e999}', 2, 3, "the number 1e999 is too large for JSON"),
+        ('{"a": -1E+400}', 1, 7, "the number -1E+400 is too large"),
+        ('{"a":\n "x\\ud800"}', 2, 4, "lone surrogate"),
+        ('{"a": "\\udc00\\ud83d\\ude00"}', 1, 8, "lone surrogate"),
+        ('{"a": "\\ud83d \\ude00"}', 1, 8, "lone surrogate"),
+        ('{"\\ud800": 1}', 1, 3, "lone surrogate"),
+        ('{"a": "\ud800"}', 1, 8, "lone surrogate"),
+        ("a: \ud800\n", 1, 4, "lone surrogate"),
+        ("a:\n  b: " + LONG_INT + "\n", 2, 6, "more than 4300 digits"),
+        ("a: !!int abc\n", 1, 4, "cannot read 'abc' as int"),
+        ("a:\n  - !!timestamp 2020-13-45\n", 2, 5, "cannot read '2020-13-45' as timestamp"),
+        ("a: !!float abc\n", 1, 4, "cannot read 'abc' as float"),
+    ],
+    ids=[
+        "json-long-int",
+        "json-long-int-after-string",
+        "json-inf",
+        "json-negative-inf",
+        "json-lone-high",
+        "json-lone-low",
+        "json-split-pair",
+        "json-key",
+        "raw-surrogate-json",
+        "raw-surrogate-yaml",
+        "yaml-long-int",
+        "yaml-int-tag",
+        "yaml-timestamp-tag",
+        "yaml-float-tag",
+    ],
+)
+def test_values_json_cannot_hold_name_line_and_column(
+    data: str, line: int, column: int, words: str
+) -> None:
+    with pytest.raises(DocumentError) as caught:
+        load_document(data, name="apiDefinition.swagger.json")
+    assert (caught.value.line, caught.value.column) == (line, column)
+    assert words in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ('{"a": "\\ud83d\\ude00"}', {"a": "\U0001f600"}),
+        ('{"a": "\\\\ud800"}', {"a": "\\ud800"}),
+        ('{"a": 1e308, "b": -0.5e-400}', {"a": 1e308, "b": -0.0}),
+        ('{"a": ' + "9" * 4300 + "}", {"a": int("9" * 4300)}),
+    ],
+    ids=["surrogate-pair", "escaped-backslash", "large-finite", "4300-digits"],
+)
+def test_json_values_at_the_edges_are_read(data: str, expected: dict[str, Any]) -> None:
+    assert load_document(data) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "pointer", "words"),
+    [
+        ({"a": ["x", "\udc00"]}, "/a/1", "lone surrogate"),
+        ({"a": {"\ud800": 1}}, "/a", "lone surrogate"),
+        ({"a": 1 << 20_000}, "/a", "more than 4300 digits"),
+    ],
+    ids=["surrogate-value", "surrogate-key", "huge-int"],
+)
+def test_check_tree_refuses_text_and_numbers_json_text_cannot_hold(
+    value: Any, pointer: str, words: str
+) -> None:
+    with pytest.raises(DocumentError, match=words) as caught:
+        check_tree(value)
+    assert caught.value.pointer == pointer
+
+
+def test_yaml_binary_int_too_long_to_write_names_its_pointer() -> None:
+    with pytest.raises(DocumentError, match="more than 4300 digits") as caught:
+        load_document("a: 0b" + "1" * 15_000 + "\n")
+    assert caught.value.pointer == "/a"
+
+
+def test_bad_utf8_message_names_the_encoding() -> None:
+    with pytest.raises(DocumentError) as caught:
+        load_document(b'{"a": "\xff"}')
+    assert "is not UTF-8 text" in caught.value.reason

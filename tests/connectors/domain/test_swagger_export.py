@@ -529,3 +529,23 @@ def test_yaml_round_trips_an_export_with_order_and_readable_block_style() -> Non
     assert text.startswith("swagger: '2.0'\ninfo:\n  title: Contoso Orders\n  description: |-\n")
     assert "\n  - https\n" in text  # list items indented under their key
     assert "{" not in text.split("paths:")[0]  # block style, not flow style
+
+
+@pytest.mark.parametrize("info", [[1], "text", 5, None])
+def test_imported_info_that_is_not_an_object_gives_way_to_the_general_info(info: Any) -> None:
+    design = build("none", "webhook", "single")
+    design["passthrough"]["swagger"] = {"info": info}
+    doc = export_swagger(design)
+    assert doc["info"] == {
+        "title": "Contoso Orders",
+        "description": design["general"]["description"],
+        "version": design["general"]["version"],
+    }
+
+
+def test_passthrough_path_item_that_is_not_an_object_gives_way_to_a_trigger() -> None:
+    design = build("none", "webhook", "single")
+    design["passthrough"]["swagger"] = {"paths": {"/hooks": [1], "/other": "kept"}}
+    paths = export_swagger(design)["paths"]
+    assert list(paths["/hooks"]) == ["post", "x-ms-notification-content"]
+    assert paths["/other"] == "kept"

@@ -15,6 +15,7 @@ import pytest
 
 from connectors.domain.design import validate_design
 from connectors.domain.documents import DocumentError
+from connectors.domain.lint import lint_design
 from connectors.domain.swagger_delete_matching import best_delete
 from connectors.domain.swagger_export import export_swagger
 from connectors.domain.swagger_import import ImportResult, SwaggerImportError, import_connector
@@ -1283,3 +1284,22 @@ def test_paths_without_a_leading_slash_stay_in_passthrough() -> None:
         "OnItemCreated (POST hooks): its path does not start with '/'; kept verbatim, not a trigger"
         in result.notes
     )
+
+
+def test_broken_ref_met_while_looking_for_the_callback_names_its_own_pointer() -> None:
+    """check_refs leaves example payloads alone; a body schema that points into one is walked
+    by the callback search, whose errors name the real pointer (not "/$ref")."""
+    payload = {"type": "object", "properties": {"url": {"$ref": "#/definitions/Gone"}}}
+    body = {"name": "body", "in": "body", "schema": {"$ref": "#/definitions/X/example"}}
+    doc = swagger({"/a": {"post": registration(body)}}, definitions={"X": {"example": payload}})
+    with pytest.raises(SwaggerImportError, match="points to nothing") as caught:
+        import_connector(doc)
+    assert caught.value.pointer == "/definitions/X/example/properties/url/$ref"
+
+
+def test_info_that_is_not_an_object_imports_exports_and_lints() -> None:
+    doc = webhook_doc(info=[1])
+    result = import_doc(doc)
+    assert any("info is missing or not an object" in note for note in result.notes)
+    assert export_swagger(result.design)["info"]["title"] == ""
+    assert all(f.rule != "LinterRuleFailed" for f in lint_design(result.design))

@@ -170,3 +170,51 @@ def test_commands_work_on_a_fresh_embedded_database(corpus_dir: Path, tmp_path: 
         capture_output=True,
     )
     assert (tmp_path / "out" / "apiDefinition.swagger.json").is_file()
+
+
+def test_import_info_that_is_not_an_object(tmp_path: Path) -> None:
+    path = tmp_path / "odd.json"
+    doc = {"swagger": "2.0", "info": [1], "host": "a.example.com", "paths": {}}
+    path.write_text(json.dumps(doc))
+    out, err = run("import_connector", str(path))
+    draft = ConnectorDraft.objects.get(pk=int(out.strip()))
+    assert draft.design["passthrough"]["swagger"]["info"] == [1]
+    assert "info is missing or not an object" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('{"swagger": "2.0",\n "x": ' + "1" * 5000 + "}", "line 2, column 7"),
+        ('{"swagger": "2.0",\n "x": 1e999}', "line 2, column 7"),
+        ('{"swagger": "2.0", "x": "\\ud800"}', "line 1, column 26"),
+        ("swagger: '2.0'\nx: !!int abc\n", "line 2, column 4"),
+        ("swagger: '2.0'\nx: !!timestamp 2020-13-45\n", "line 2, column 4"),
+    ],
+    ids=["long-int", "infinity", "lone-surrogate", "int-tag", "timestamp-tag"],
+)
+@pytest.mark.parametrize("command", ["import_connector", "lint_connector"])
+def test_values_json_cannot_hold_are_errors_with_line_and_column(
+    tmp_path: Path, command: str, text: str, where: str
+) -> None:
+    path = tmp_path / "apiDefinition.swagger.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError, match=f"apiDefinition.swagger.json {where}: "):
+        run(command, str(path))
+    assert not ConnectorDraft.objects.exists()
+
+
+@pytest.mark.parametrize("command", ["export_connector", "lint_connector"])
+def test_trashed_drafts_are_not_found(corpus_dir: Path, tmp_path: Path, command: str) -> None:
+    draft = import_corpus(corpus_dir, "WooCommerce")
+    services.draft_trash(draft=draft, user=None)
+    args = ["--out", str(tmp_path)] if command == "export_connector" else []
+    with pytest.raises(CommandError, match=f"no draft with id {draft.pk}"):
+        run(command, str(draft.pk), *args)
+
+
+def test_lint_a_draft_with_properties_is_an_error(corpus_dir: Path) -> None:
+    draft = import_corpus(corpus_dir, "WooCommerce")
+    properties = corpus_dir / "WooCommerce" / "apiProperties.json"
+    with pytest.raises(CommandError, match="--properties goes with a swagger file"):
+        run("lint_connector", str(draft.pk), "--properties", str(properties))

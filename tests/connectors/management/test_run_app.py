@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 STARTUP_LIMIT_SECONDS = 60
@@ -70,3 +71,34 @@ def test_run_app_serves_and_ctrl_c_stops_server_and_worker(tmp_path: Path) -> No
     finally:
         for pid in processes_with_marker(marker):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_the_worker_embeds_beat_so_the_reaper_runs(monkeypatch: Any) -> None:
+    from django.core.management import call_command
+
+    from connectors.management.commands import run_app
+
+    started: list[list[str]] = []
+
+    class Done:
+        def __init__(self, args: list[str], **kwargs: Any) -> None:
+            started.append(args)
+            self.pid = -1
+
+        def poll(self) -> int:
+            return 0
+
+        def wait(self, timeout: float | None = None) -> int:
+            return 0
+
+    monkeypatch.setattr(run_app.subprocess, "Popen", Done)
+    monkeypatch.setattr(run_app, "_signal_group", lambda child, signum: None)
+    saved = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+    try:
+        call_command("run_app", "127.0.0.1:0")
+    finally:
+        signal.signal(signal.SIGINT, saved[0])
+        signal.signal(signal.SIGTERM, saved[1])
+    worker = started[0]
+    assert "worker" in worker and "--beat" in worker
+    assert any(arg.startswith("--schedule=") for arg in worker)

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from connectors.domain.lint import lint_swagger
+from connectors.domain.swagger_import import SwaggerImportError, import_connector
 from tests.connectors.domain.lint.lint_builders import (
     DROP,
     REGISTER,
@@ -270,3 +272,50 @@ def test_rule_fires(rule: str, doc: Any, at: str, kwargs: dict[str, Any]) -> Non
 @pytest.mark.parametrize(("rule", "doc", "kwargs"), QUIET)
 def test_rule_stays_quiet(rule: str, doc: Any, kwargs: dict[str, Any]) -> None:
     check_quiet(rule, doc, kwargs)
+
+
+_RESPONSE = REGISTER + "/responses/201"
+
+
+@pytest.mark.parametrize(
+    ("changes", "pointer"),
+    [
+        ([(NOTIFICATION_SCHEMA + "/example", {"$ref": "not a ref"})], None),
+        ([(NOTIFICATION_SCHEMA + "/x-ms-test-value", [{"$ref": 5}])], None),
+        ([(_RESPONSE + "/examples", {"application/json": {"$ref": "#/nowhere"}})], None),
+        (
+            [(NOTIFICATION_SCHEMA + "/properties/example", {"$ref": "#/definitions/Gone"})],
+            NOTIFICATION_SCHEMA + "/properties/example/$ref",
+        ),
+        (
+            [("/definitions/example", {"items": {"$ref": "#/definitions/Gone"}})],
+            "/definitions/example/items/$ref",
+        ),
+        (
+            [(_RESPONSE + "/headers", {"example": {"type": "string", "$ref": "other.json"}})],
+            _RESPONSE + "/headers/example/$ref",
+        ),
+    ],
+    ids=[
+        "schema-example",
+        "test-value",
+        "response-examples",
+        "property-named-example",
+        "definition-named-example",
+        "header-named-example",
+    ],
+)
+def test_linter_and_importer_skip_the_same_example_payloads(
+    changes: list[tuple[str, Any]], pointer: str | None
+) -> None:
+    """A "$ref" inside an example is text; a property (definition, header) named "example" is
+    a schema like any other: both walks agree, and report the real pointer."""
+    doc = edit(webhook(), *changes)
+    reported = [f.pointer for f in lint_swagger(doc) if "Reference" in f.rule]
+    assert reported == ([pointer] if pointer else [])
+    if pointer is None:
+        import_connector(doc)
+    else:
+        with pytest.raises(SwaggerImportError) as caught:
+            import_connector(doc)
+        assert caught.value.pointer == pointer

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from connectors.domain.lint.context import Context
+from connectors.domain.swagger_import import import_connector
 from tests.connectors.domain.lint.lint_builders import (
     CALLBACK,
     DROP,
@@ -322,3 +324,19 @@ def test_nested_callback_message_names_its_payload_pointer() -> None:
     (finding,) = findings_of(nested(config_required=False), "NotificationUrlNotRequired")
     assert "'/config/url'" in finding.message
     assert "OnOrderCreated" in finding.message
+
+
+@pytest.mark.parametrize(
+    "flag", [True, "true", "True", 1, 1.0, "TRUE", "yes", False, 0, "false", None]
+)
+def test_linter_and_importer_read_the_notification_url_flag_alike(flag: Any) -> None:
+    """Both use swagger_refs.is_flag, which compares like trigger_facts.py (the oracle):
+    ``in (True, "true", "True")``, so 1 counts and "TRUE" does not."""
+    doc = edit(webhook(), (CALLBACK + "/x-ms-notification-url", flag), (NOTIFICATION, DROP))
+    oracle = flag in (True, "true", "True")
+    ctx = Context(doc, None, None)
+    [trigger] = [op for op in ctx.operations if op.is_trigger]
+    assert ctx.kind(trigger) == ("webhook" if oracle else "polling")
+    assert bool(ctx.callbacks_of(trigger)) == oracle
+    imported = import_connector(doc).design["triggers"][0]
+    assert imported["kind"] == ctx.kind(trigger)
