@@ -64,7 +64,8 @@ class ReportStartForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("target") == "api":
+        # A base URL the URLField already rejected has its error: one message is enough.
+        if data.get("target") == "api" and "base_url" not in self.errors:
             url = data.get("base_url") or ""
             if urlsplit(url).scheme not in ("http", "https"):
                 self.add_error("base_url", "Enter the API's base URL (http or https).")

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from celery.exceptions import SoftTimeLimitExceeded
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -27,17 +28,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .domain.runner.callbacks import Received
-from .domain.runner.credentials import REDACTED, Credentials
-from .domain.runner.model import ReportResult, Step
+from .domain.runner.callbacks import WAIT_INTERVAL_SECONDS, Received
+from .domain.runner.credentials import REDACTED, SECRET_HEADERS, Credentials
+from .domain.runner.model import ReportResult, Step, to_junit
+from .domain.runner.plan import Plan, base_path
 from .models import CallbackHook, ConnectorDraft, ReceivedNotification, Report
 from .services_simulator import simulator_session_create
 
 logger = logging.getLogger(__name__)
 SIMULATOR = "simulator"
-# Request headers a notification may carry that are credentials: never stored.
-SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key"}
-WAIT_INTERVAL_SECONDS = 0.1
 
 
 class ReportTargetError(ValueError):
@@ -83,8 +82,8 @@ def _check_target(target: str) -> str:
 
 def simulator_base_url(report: Report, site_url: str | None = None) -> str:
     assert report.simulator is not None
-    base_path = (report.design["general"].get("basePath") or "/").rstrip("/")
-    return f"{(site_url or settings.SITE_URL).rstrip('/')}/sim/{report.simulator.token}{base_path}"
+    site = (site_url or settings.SITE_URL).rstrip("/")
+    return f"{site}/sim/{report.simulator.token}{base_path(report.design)}"
 
 
 @transaction.atomic
@@ -171,13 +170,15 @@ class DbCallbackEndpoint:
             for row in rows
         ]
 
+    def count(self) -> int:
+        return ReceivedNotification.objects.filter(hook=self.hook).count()
+
     def wait(self, seconds: float) -> list[Received]:
+        """Counts while it waits (cheap), loads the notifications once at the end."""
         deadline = time.monotonic() + max(seconds, 0)
-        while True:
-            found = self.received()
-            if found or time.monotonic() >= deadline:
-                return found
+        while not self.count() and time.monotonic() < deadline:
             time.sleep(WAIT_INTERVAL_SECONDS)
+        return self.received()
 
     def fire(self) -> bool:
         if self.fire_url is None:
@@ -205,9 +206,7 @@ class DbCallbackFactory:
         return DbCallbackEndpoint(hook, url, fire_url)
 
 
-def _plan(report: Report, credentials: Credentials | None, base_url: str) -> Any:
-    from .domain.runner.plan import Plan
-
+def _plan(report: Report, credentials: Credentials | None, base_url: str) -> Plan:
     return Plan(
         design=report.design,
         trigger_ids=list(report.trigger_ids),
@@ -233,6 +232,25 @@ def _finish(report_id: int, status: str, error: str = "") -> None:
     )
 
 
+def _run_setup(report: Report, site_url: str | None) -> tuple[str, Plan, list[str]]:
+    """(this site's URL, the plan, the secrets to scrub) of a run of ``report``."""
+    site = (site_url or settings.SITE_URL).rstrip("/")
+    base_url = simulator_base_url(report, site) if report.simulator else report.base_url
+    credentials = credentials_open(report.credentials_sealed)
+    secrets_ = credentials.secrets() if credentials else []
+    return site, _plan(report, credentials, base_url), secrets_
+
+
+def _stopped_message(exc: BaseException, secrets_: list[str]) -> str:
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return (
+            f"The run took longer than its time limit ({settings.CELERY_TASK_SOFT_TIME_LIMIT} s) "
+            "and was stopped; the steps below are what it did until then. Lower the waits "
+            "(callback wait, polls) or start the report again."
+        )
+    return f"The run stopped: {_scrub(f'{type(exc).__name__}: {exc}', secrets_)}"
+
+
 def report_execute(
     *, report_id: int, site_url: str | None = None, allow_loopback: bool | None = None
 ) -> Report | None:
@@ -248,28 +266,25 @@ def report_execute(
         return Report.objects.get(pk=report_id)
     from .domain.runner.run import run_report
 
-    site = (site_url or settings.SITE_URL).rstrip("/")
-    base_url = simulator_base_url(report, site) if report.simulator else report.base_url
-    credentials = credentials_open(report.credentials_sealed)
-    secrets_ = credentials.secrets() if credentials else []
+    site, plan, secrets_ = _run_setup(report, site_url)
     logger.info("report %s running against %s", report_id, report.target_kind)
     try:
         with _client(allow_loopback) as client:
+            # The writer stores every step, scrubbed, as it starts and ends: the result's steps
+            # are already saved (the same ended steps, in the same order).
             result: ReportResult = run_report(
-                _plan(report, credentials, base_url),
+                plan,
                 client=client,
                 callbacks=DbCallbackFactory(report, site),
                 on_step=_StepWriter(report_id, secrets_),
+                fatal=(SoftTimeLimitExceeded,),
             )
     except BaseException as exc:
-        text = _scrub(f"{type(exc).__name__}: {exc}", secrets_)
-        _finish(report_id, Report.Status.ERROR, f"The run stopped: {text}")
+        _finish(report_id, Report.Status.ERROR, _stopped_message(exc, secrets_))
         logger.warning("report %s stopped: %s", report_id, type(exc).__name__)
         raise
-    status = result.status if result.status in Report.Status.values else Report.Status.PASSED
-    Report.objects.filter(pk=report_id).update(steps=_scrub(result.as_dict()["steps"], secrets_))
-    _finish(report_id, status)
-    logger.info("report %s ended: %s", report_id, status)
+    _finish(report_id, result.status)
+    logger.info("report %s ended: %s", report_id, result.status)
     return Report.objects.get(pk=report_id)
 
 
@@ -290,21 +305,19 @@ def _delete_leftovers(
 ) -> None:
     """DELETE the subscriptions a lost run registered and never deleted (USERS.md D15),
     through the same guarded client and with the credentials still sealed for the run; the
-    attempt is one more step of the report. Never raises: the report is ended either way."""
+    attempt is one more step of the report. ``report`` is freshly loaded by the caller (its
+    steps are current: the run that wrote them is gone). Never raises: the report is ended
+    either way."""
     from .domain.runner.cleanup import delete_leftovers, leftover_locations
 
-    report.refresh_from_db(fields=["steps", "credentials_sealed"])
-    locations = leftover_locations(report.steps)
-    if not locations:
-        return
-    site = (site_url or settings.SITE_URL).rstrip("/")
-    base_url = simulator_base_url(report, site) if report.simulator else report.base_url
-    credentials = credentials_open(report.credentials_sealed)
-    secrets_ = credentials.secrets() if credentials else []
     try:
+        locations = leftover_locations(report.steps if isinstance(report.steps, list) else [])
+        if not locations:
+            return
+        _site, plan, secrets_ = _run_setup(report, site_url)
         with _client(allow_loopback) as client:
             on_step = _StepWriter(report.pk, secrets_, existing=report.steps)
-            delete_leftovers(_plan(report, credentials, base_url), client, on_step, locations)
+            delete_leftovers(plan, client, on_step, locations)
     except Exception as exc:  # the report ends as error in any case; the log says why
         logger.warning("report %s: leftover subscriptions not deleted: %s", report.pk, exc)
 
@@ -332,8 +345,11 @@ def report_reap_stuck(*, now: Any = None) -> int:
     )
     marked = 0
     for report in stuck:
-        _delete_leftovers(report)
-        marked += report_mark_lost(report_id=report.pk)
+        try:  # one report's trouble must not leave the others stuck
+            _delete_leftovers(report)
+            marked += report_mark_lost(report_id=report.pk)
+        except Exception:
+            logger.exception("report %s could not be reaped", report.pk)
     return marked
 
 
@@ -353,3 +369,28 @@ def hook_receive(*, token: str, headers: dict[str, str], body: bytes) -> str:
         hook=hook, headers=kept, body=body.decode("utf-8", errors="replace")
     )
     return "stored"
+
+
+def report_document(report: Report) -> dict[str, object]:
+    """The report as the JSON download (and ``run_trigger_test --format json``) gives it."""
+    return {
+        "id": report.pk,
+        "draft": report.draft_id,
+        "design_version": report.design_version,
+        "triggers": report.trigger_ids,
+        "target": {"kind": report.target_kind, "base_url": report.base_url},
+        "status": report.status,
+        "error": report.error,
+        "created_at": report.created_at.isoformat(),
+        "finished_at": report.finished_at.isoformat() if report.finished_at else None,
+        "steps": report.steps,
+    }
+
+
+def report_result(report: Report) -> ReportResult:
+    return ReportResult.from_dict({"status": report.status, "steps": report.steps})
+
+
+def report_junit(report: Report) -> str:
+    """The report as JUnit XML, one test case per step."""
+    return to_junit(report_result(report), f"{report.draft.title} report {report.pk}")

@@ -7,12 +7,13 @@ session, as JSON key order is not kept by every database). A trigger may have se
 (the platform registers again when a flow's trigger inputs change); a DELETE removes only its
 own, and a DELETE of an unknown or deleted hook is a 404. Deliveries go over HTTP to the callback
 URL, but only to this app's own ``/hooks/<token>/`` receiver (the simulator is reachable without
-login, so it must not become a way to make this server call anywhere).
+login, so it must not become a way to make this server call anywhere): a registration with any
+other callback URL is refused with 400, and ``_deliver_all``, where every delivery is sent,
+refuses it again.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import secrets
@@ -28,6 +29,9 @@ from django.db import transaction
 
 from .domain import simulation
 from .domain.design import Design
+from .domain.runner.build import resolve
+from .domain.runner.plan import base_path
+from .domain.swagger_export import export_swagger
 from .models import CallbackHook, ConnectorDraft, SimulatorSession
 
 logger = logging.getLogger(__name__)
@@ -74,11 +78,19 @@ def simulator_register(
     _slow(session)
     trigger = session.design["triggers"][route.trigger_index]
     request = trigger["request"]
-    schema = (request.get("body") or {}).get("schema")
-    errors = simulation.schema_errors(schema, body)
+    errors = simulation.registration_errors(trigger, _swagger(session), body)
+    pointer = request.get("callbackPointer") or ""
     callback = simulation.read_pointer(body, request.get("callbackPointer"))
     if not isinstance(callback, str) or not callback:
-        errors.append((request.get("callbackPointer") or "", "no callback URL in the body"))
+        errors.append((pointer, "no callback URL in the body"))
+    elif _receiver_token(callback, _allowed_origins(origin)) is None:
+        errors.append(
+            (
+                pointer,
+                "the simulator delivers only to this app's own callback receiver "
+                f"({origin}/hooks/<token>/), not to {callback[:200]}",
+            )
+        )
     if errors:
         listed = [{"pointer": pointer, "message": message} for pointer, message in errors]
         return SimAnswer(400, {"error": "the registration body is not valid", "errors": listed})
@@ -92,9 +104,10 @@ def simulator_register(
             "seq": 1 + max((hook.get("seq", 0) for hook in locked.hooks.values()), default=0),
         }
         locked.save(update_fields=["hooks"])
-    base = (session.design["general"].get("basePath") or "/").rstrip("/")
     path = (
-        simulator_base_path(session) + base + simulation.hook_path(trigger, hook_id, route.params)
+        simulator_base_path(session)
+        + base_path(session.design)
+        + simulation.hook_path(trigger, hook_id, route.params)
     )
     headers = {} if session.fault == Fault.NO_LOCATION else {"Location": origin + path}
     if session.fault == Fault.RELATIVE_LOCATION:
@@ -103,8 +116,17 @@ def simulator_register(
     return SimAnswer(status, {"id": hook_id}, headers)
 
 
+def _swagger(session: SimulatorSession) -> dict[str, Any]:
+    """The exported swagger of the session's design: what the runner resolves ``$ref``s in."""
+    return export_swagger(session.design, share=True)
+
+
+def _allowed_origins(origin: str) -> set[str]:
+    return {origin.rstrip("/"), settings.SITE_URL.rstrip("/")}
+
+
 def simulator_delete(
-    *, session: SimulatorSession, route: simulation.Route, headers: dict[str, str]
+    *, session: SimulatorSession, route: simulation.Route, headers: dict[str, str], origin: str
 ) -> SimAnswer:
     """Forget the hook (204); the faults refuse it, keep delivering anyway, or keep a hook
     that a newer one of the same trigger superseded."""
@@ -127,7 +149,8 @@ def simulator_delete(
     if session.fault == Fault.DELIVERS_AFTER_DELETE:
         # After the DELETE has been answered, as a publisher that ignored it would.
         payloads = _payloads(session, trigger)
-        threading.Timer(0.3, _deliver_all, args=(hook["callback"], payloads)).start()
+        args = (hook["callback"], payloads, _allowed_origins(origin))
+        threading.Timer(0.3, _deliver_all, args=args).start()
     return SimAnswer(204)
 
 
@@ -143,33 +166,41 @@ def _superseded(hooks: dict[str, Any], hook: dict[str, Any]) -> bool:
 
 def _payloads(session: SimulatorSession, trigger: dict[str, Any]) -> list[Any]:
     notification = trigger.get("notification") or {}
-    schema = notification.get("schema") if isinstance(notification.get("schema"), dict) else None
+    swagger = _swagger(session)
     if session.fault == Fault.BAD_PAYLOAD:
-        return [simulation.broken(schema)]
+        schema = resolve(notification.get("schema"), swagger)
+        return [simulation.broken(schema if isinstance(schema, dict) else None)]
     samples = list(notification.get("samples") or [])
     if not samples:
-        items = schema.get("items") if schema is not None and _is_array(schema) else schema
-        samples = [simulation.example(items)]
+        samples = [simulation.notification_example(trigger, swagger)]
     if trigger.get("cardinality") == "batch":
         return [samples]
     return samples
 
 
-def _is_array(schema: Any) -> bool:
-    return isinstance(schema, dict) and schema.get("type") == "array"
-
-
-def own_hook_url(url: str, allowed_origins: set[str]) -> bool:
-    """Whether ``url`` is this app's callback receiver for a hook that exists."""
+def _receiver_token(url: str, allowed_origins: set[str]) -> str | None:
+    """The token when ``url`` has the shape of this app's ``/hooks/<token>/`` receiver at one
+    of ``allowed_origins``, else None (no database access: delivery threads call it)."""
     parts = urlsplit(url)
     origin = f"{parts.scheme}://{parts.netloc}"
     found = _HOOK_PATH.fullmatch(parts.path)
     if origin not in allowed_origins or found is None or parts.query or parts.fragment:
-        return False
-    return CallbackHook.objects.filter(token=found["token"]).exists()
+        return None
+    return found["token"]
 
 
-def _deliver_all(url: str, payloads: list[Any]) -> int:
+def own_hook_url(url: str, allowed_origins: set[str]) -> bool:
+    """Whether ``url`` is this app's callback receiver for a hook that exists."""
+    token = _receiver_token(url, allowed_origins)
+    return token is not None and CallbackHook.objects.filter(token=token).exists()
+
+
+def _deliver_all(url: str, payloads: list[Any], allowed_origins: set[str]) -> int:
+    """POST each payload to ``url``, which must be this app's own callback receiver: the one
+    place the simulator sends from, so no path makes this server call anywhere else."""
+    if _receiver_token(url, allowed_origins) is None:
+        logger.warning("simulator delivery refused: %s is not this app's receiver", url[:200])
+        return 0
     delivered = 0
     with httpx.Client(timeout=DELIVERY_TIMEOUT, follow_redirects=False) as client:
         for payload in payloads:
@@ -189,7 +220,7 @@ def simulator_fire(*, session: SimulatorSession, origin: str) -> dict[str, int]:
         locked.cursor += simulation.ITEMS_PER_EVENT
         locked.save(update_fields=["cursor"])
         hooks = [hook for hook in locked.hooks.values() if not hook["deleted"]]
-    allowed = {origin, settings.SITE_URL}
+    allowed = _allowed_origins(origin)
     triggers = {t["operationId"]: t for t in session.design["triggers"]}
     delivered = refused = 0
     for hook in hooks:
@@ -198,14 +229,13 @@ def simulator_fire(*, session: SimulatorSession, origin: str) -> dict[str, int]:
             continue
         trigger = triggers.get(hook["trigger"])
         if trigger is not None:
-            delivered += _deliver_all(hook["callback"], _payloads(session, trigger))
+            delivered += _deliver_all(hook["callback"], _payloads(session, trigger), allowed)
     return {"hooks": len(hooks), "delivered": delivered, "refused": refused}
 
 
 def simulator_hooks(*, session: SimulatorSession) -> list[dict[str, Any]]:
     """The registered hooks without their callback URLs (what the control endpoint lists),
-    oldest first."""
-    session.refresh_from_db(fields=["hooks"])
+    oldest first (``session`` is the one the view just loaded)."""
     hooks = sorted(session.hooks.items(), key=lambda item: item[1].get("seq", 0))
     return [
         {"id": hook_id, "trigger": hook["trigger"], "deleted": hook["deleted"]}
@@ -222,7 +252,7 @@ def _state_name(trigger: dict[str, Any]) -> str:
 def _state_number(value: str | None) -> int | None:
     """``s3`` (what the simulator puts in Location) or ``3`` (an item's value): 3."""
     text = (value or "").removeprefix("s")
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def simulator_poll(
@@ -233,8 +263,9 @@ def simulator_poll(
     url: str,
 ) -> SimAnswer:
     """The 202/200 polling protocol; ``url`` is the absolute URL polled, without its query."""
-    _slow(session)
-    session.refresh_from_db(fields=["cursor"])
+    if session.fault == Fault.SLOW:
+        _slow(session)
+        session.refresh_from_db(fields=["cursor"])  # an event may have happened meanwhile
     trigger = session.design["triggers"][route.trigger_index]
     name = _state_name(trigger)
     state = query.get(name)
@@ -254,7 +285,11 @@ def simulator_poll(
     if seen >= session.cursor:
         return SimAnswer(202, None, location(seen))
     body = simulation.polling_items(
-        trigger, seen + 1, session.cursor, newest_first=session.fault != Fault.OLDEST_FIRST
+        trigger,
+        _swagger(session),
+        seen + 1,
+        session.cursor,
+        newest_first=session.fault != Fault.OLDEST_FIRST,
     )
     advanced = seen if session.fault == Fault.STATE_STUCK else session.cursor
     return SimAnswer(200, body, location(advanced))
@@ -265,7 +300,3 @@ def _is_default(trigger: dict[str, Any], name: str, value: str) -> bool:
         if parameter.get("name") == name:
             return str(parameter.get("default", "")) == value
     return False
-
-
-def answer_json(answer: SimAnswer) -> str:
-    return "" if answer.body is None else json.dumps(answer.body)

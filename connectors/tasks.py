@@ -2,7 +2,9 @@
 
 ``report_run`` is acknowledged late and rejected when its worker is lost, so a killed worker's
 report is delivered again; ``report_execute`` then finds it ``running`` and marks it ``error``
-instead of leaving it stuck. The reaper covers a message that never comes back.
+instead of leaving it stuck. ``report_reap`` covers a message that never comes back: Celery
+beat runs it every minute (``CELERY_BEAT_SCHEDULE``), in its own task, so other reports'
+cleanup never eats into a run's time budget.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from connectors import services
     time_limit=settings.CELERY_TASK_TIME_LIMIT,
 )
 def report_run(report_id: int) -> str | None:
-    services.report_reap_stuck()
     report = services.report_execute(report_id=report_id)
     return report.status if report is not None else None
 

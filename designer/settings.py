@@ -110,6 +110,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
+# Lint findings per draft version and breaking changes per pair of revisions are cached (both
+# are derived from rows that never change). The default lives in each process's memory; set
+# CACHE_URL=redis://... to share one cache between the web processes.
+_CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL.startswith(("redis://", "rediss://"))
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    )
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -172,6 +187,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Celery beat (embedded in `make run`'s worker with -B; its own process in production) ends
+# reports left `running` past the hard time limit, deleting what they left subscribed.
+CELERY_BEAT_SCHEDULE = {
+    "reap-stuck-reports": {"task": "connectors.tasks.report_reap", "schedule": 60.0},
+}
 
 # The test report's runner (issue 4). Loopback targets (127.0.0.1, ::1) are refused unless this
 # is on. It follows DEBUG unless set: on for local development (so `make run` can test against

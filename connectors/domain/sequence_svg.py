@@ -19,6 +19,8 @@ WIDTH = 660
 ROW = 26
 TOP = 50
 MAX_LABEL = 60
+# The webhook steps that watch the callback URL (``webhook:<operationId>:<name>``).
+CALLBACK_STEPS = frozenset({"notify", "deliver-once", "silence"})
 
 
 def _label(text: str) -> str:
@@ -47,7 +49,8 @@ def _rows(steps: list[dict[str, Any]]) -> list[tuple[int, int, str, str]]:
             css = "answer-ok" if status is not None and 200 <= status < 300 else "answer-bad"
             rows.append((1, 0, answer, css))
         key = str(step.get("key", ""))
-        if any(word in key for word in ("notif", "callback", "deliver", "wait")):
+        # The last segment only: the operationId in the middle is the user's own text.
+        if key.rsplit(":", 1)[-1] in CALLBACK_STEPS:
             status = step.get("status", "")
             css = "answer-ok" if status == "passed" else "answer-bad"
             rows.append((1, 2, f"{step.get('title', key)}: {status}", css))

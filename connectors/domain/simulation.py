@@ -3,7 +3,9 @@
 Purpose: the pure half of the simulator (``connectors.services_simulator`` keeps its state in the
 database, ``connectors.views.simulator`` speaks HTTP). It finds which trigger a request is for,
 checks a registration body against the design's schema, builds polling items from the 200
-schema (the design keeps no item samples) and makes a payload that breaks a schema.
+schema (the design keeps no item samples) and makes a payload that breaks a schema. Schemas,
+examples and the polling layout are the runner's own functions (``$ref``s resolve against the
+exported swagger's definitions), so the simulator answers what the runner checks.
 
 Input: a design (``connectors.domain.design``), a method and a path relative to the simulator
 base. Output: ``Route`` (trigger index, role, path parameters), lists of (JSON pointer, message),
@@ -12,17 +14,17 @@ plain JSON values.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from jsonschema import Draft4Validator
-
 from connectors.domain.design import Design
+from connectors.domain.runner.build import example_value, resolve
+from connectors.domain.runner.plan import base_path
+from connectors.domain.runner.polling import collection_and_value
+from connectors.domain.runner.schemas import schema_errors, with_definitions
 
 _TEMPLATE = re.compile(r"\{([^{}/]+)\}")
-# Keywords jsonschema does not know are ignored, so x-ms-* extensions pass through.
 ITEMS_PER_EVENT = 3
 
 
@@ -53,7 +55,7 @@ def _match(template: str, path: str) -> dict[str, str] | None:
 def strip_base_path(design: Design, path: str) -> str:
     """``/api/v1/hooks`` -> ``/hooks`` when the design's basePath is ``/api/v1``."""
     path = "/" + path.lstrip("/")
-    base = (design["general"].get("basePath") or "/").rstrip("/")
+    base = base_path(design)
     if base and (path == base or path.startswith(base + "/")):
         path = path[len(base) :] or "/"
     return path
@@ -97,12 +99,17 @@ def hook_id_from(trigger: dict[str, Any], params: dict[str, str]) -> str:
     return params.get(names[-1], "") if names else ""
 
 
-def schema_errors(schema: dict[str, Any] | None, value: Any) -> list[tuple[str, str]]:
-    """(JSON pointer, message) for each way ``value`` breaks ``schema``; [] when none."""
-    if not schema:
+def registration_errors(
+    trigger: dict[str, Any], swagger: dict[str, Any], body: Any
+) -> list[tuple[str, str]]:
+    """(JSON pointer, message) for each way ``body`` breaks the registration body schema."""
+    declared = trigger["request"].get("body")
+    if isinstance(declared, dict) and "ref" in declared:
+        declared = resolve({"$ref": declared["ref"]}, swagger)
+    schema = declared.get("schema") if isinstance(declared, dict) else None
+    if not isinstance(schema, dict) or not schema:
         return []
-    errors = sorted(Draft4Validator(schema).iter_errors(value), key=lambda e: list(e.path))
-    return [("".join(f"/{part}" for part in e.absolute_path), e.message) for e in errors]
+    return schema_errors(with_definitions(schema, swagger), body)
 
 
 def read_pointer(value: Any, pointer: str | None) -> Any:
@@ -119,32 +126,12 @@ def read_pointer(value: Any, pointer: str | None) -> Any:
     return value
 
 
-def example(schema: dict[str, Any] | None, name: str = "value") -> Any:
-    """A value that fits ``schema`` (first enum, format-aware strings, every property)."""
-    schema = schema or {}
-    if schema.get("enum"):
-        return schema["enum"][0]
-    if "default" in schema:
-        return copy.deepcopy(schema["default"])
-    kind = schema.get("type", "object" if "properties" in schema else "string")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), "string")
-    if kind == "object":
-        props = schema.get("properties") or {}
-        return {key: example(sub, key) for key, sub in props.items()}
-    if kind == "array":
-        return [example(schema.get("items"), name)]
-    if kind in ("integer", "number"):
-        return 1
-    if kind == "boolean":
-        return True
-    formats = {
-        "date-time": "2024-01-01T00:00:00Z",
-        "date": "2024-01-01",
-        "uri": "https://example.com/",
-        "email": "someone@example.com",
-    }
-    return formats.get(schema.get("format", ""), f"sample {name}")
+def notification_example(trigger: dict[str, Any], swagger: dict[str, Any]) -> Any:
+    """One event that fits the notification schema (an item of it when it is an array)."""
+    schema = resolve((trigger.get("notification") or {}).get("schema"), swagger)
+    if isinstance(schema, dict) and schema.get("type") == "array":
+        schema = schema.get("items")
+    return example_value(schema, swagger)
 
 
 def _set_path(item: Any, dotted: str, value: Any) -> None:
@@ -157,40 +144,37 @@ def _set_path(item: Any, dotted: str, value: Any) -> None:
         item[parts[-1]] = value
 
 
-def polling_layout(trigger: dict[str, Any]) -> tuple[str | None, str, dict[str, Any]]:
-    """(collection or None, value path, item schema) of a polling trigger's 200 answer."""
-    polling = trigger.get("polling") or {}
-    policy = polling.get("policy") or {}
-    collection = polling.get("valueCollection")
-    value_path = polling.get("valuePath") or "id"
-    if policy:
-        data = (policy.get("triggerDataPath") or "").removeprefix("@").removeprefix("triggerBody()")
-        collection = data.lstrip(".") or None
-        config = next(iter((policy.get("triggerConfig") or {}).values()), "")
-        found = re.search(r"\[0\]\.([\w.]+)", config)
-        value_path = found.group(1) if found else value_path
-    schema = ((trigger.get("responses") or {}).get("200") or {}).get("schema") or {}
+def polling_layout(
+    trigger: dict[str, Any], swagger: dict[str, Any]
+) -> tuple[str | None, str, dict[str, Any]]:
+    """(collection or None, value path, item schema) of a polling trigger's 200 answer; the
+    collection and value path are the runner's reading of the design (``id`` when none)."""
+    collection, value_path = collection_and_value(trigger.get("polling") or {})
+    response = resolve(((trigger.get("responses") or {}).get("200") or {}).get("schema"), swagger)
+    schema = response if isinstance(response, dict) else {}
     if collection:
-        items = ((schema.get("properties") or {}).get(collection) or {}).get("items")
+        holder = resolve((schema.get("properties") or {}).get(collection), swagger)
+        items = holder.get("items") if isinstance(holder, dict) else None
     else:
         items = schema.get("items") if schema.get("type") == "array" else schema
-    return collection, value_path, items or {"type": "object"}
+    items = resolve(items, swagger)
+    return collection, value_path or "id", items if isinstance(items, dict) else {"type": "object"}
 
 
-def polling_items(trigger: dict[str, Any], first: int, last: int, *, newest_first: bool) -> Any:
+def polling_items(
+    trigger: dict[str, Any], swagger: dict[str, Any], first: int, last: int, *, newest_first: bool
+) -> Any:
     """Items ``first``..``last`` (their value path holds the number), as the 200 body."""
-    collection, value_path, item_schema = polling_layout(trigger)
+    collection, value_path, item_schema = polling_layout(trigger, swagger)
+    properties = item_schema.get("properties") or {}
+    value_schema = resolve(properties.get(value_path.split(".")[0]), swagger)
+    is_number = isinstance(value_schema, dict) and value_schema.get("type") in ("integer", "number")
     numbers = range(first, last + 1)
     items = []
     for number in reversed(numbers) if newest_first else numbers:
-        item = example(item_schema, "item")
+        item = example_value(item_schema, swagger)
         if not isinstance(item, dict):
             item = {}
-        value_schema = read_pointer(item_schema, "/properties/" + value_path.split(".")[0])
-        is_number = isinstance(value_schema, dict) and value_schema.get("type") in (
-            "integer",
-            "number",
-        )
         _set_path(item, value_path, number if is_number else str(number))
         items.append(item)
     return {collection: items} if collection else items

@@ -20,8 +20,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseStopPolling
 
-from connectors import selectors, services
-from connectors.domain.runner.model import ReportResult, to_junit
+from connectors import selectors, services, services_reports
 from connectors.domain.sequence_svg import sequence_svg
 from connectors.forms_reports import ReportStartForm
 from connectors.models import Report
@@ -42,17 +41,19 @@ WIZARD_RECENT_REPORTS = 5
 
 
 def progress_context(report: Report) -> dict[str, Any]:
-    """What the progress fragment needs: the report, its diagram, the event countdown."""
-    waiting = report.target_kind == Report.Target.API and report.status == Report.Status.RUNNING
-    seconds_left = None
-    if waiting:
+    """What the progress fragment needs: the report, its diagram, the event countdown.
+
+    The page asks the user to trigger the event only while a running step waits for it (it
+    has a ``wait_until``), not during the other steps of a running report."""
+    deadlines = []
+    if report.status == Report.Status.RUNNING:
         deadlines = [
             step["wait_until"]
             for step in report.steps
             if step.get("status") == "running" and step.get("wait_until")
         ]
-        if deadlines:
-            seconds_left = max(0, math.ceil(max(deadlines) - time.time()))
+    waiting = bool(deadlines)
+    seconds_left = max(0, math.ceil(max(deadlines) - time.time())) if deadlines else None
     return {
         "report": report,
         "diagram": mark_safe(sequence_svg(report.steps, title=f"Report {report.pk} lifecycle")),
@@ -65,7 +66,6 @@ def test_step_context(
     request: HttpRequest,
     access: DraftAccess,
     design: dict[str, Any],
-    report_form: ReportStartForm | None = None,
 ) -> dict[str, Any]:
     """The wizard's Test step: the start form, the recent reports, the chosen one's progress.
 
@@ -75,7 +75,7 @@ def test_step_context(
     recent = list(selectors.report_list(draft=access.draft, limit=WIZARD_RECENT_REPORTS))
     shown: Report | None = recent[0] if recent else None
     wanted = request.GET.get("report", "")
-    if wanted.isdigit():
+    if wanted.isascii() and wanted.isdigit():
         shown = next((r for r in recent if r.pk == int(wanted)), None)
         if shown is None:
             try:
@@ -83,7 +83,7 @@ def test_step_context(
             except Report.DoesNotExist as exc:
                 raise Http404("No such report.") from exc
     context: dict[str, Any] = {
-        "report_form": report_form or ReportStartForm(design=design, auto_id="report_%s"),
+        "report_form": ReportStartForm(design=design, auto_id="report_%s"),
         "recent_reports": recent,
     }
     if shown is not None:
@@ -115,8 +115,8 @@ def wizard_test_start(request: HttpRequest, draft_id: int) -> HttpResponse:
         report = _start(request, access, form)
         url = reverse("connectors:wizard_step", args=[access.draft.pk, "test"])
         return redirect(f"{url}?report={report.pk}")
-    context = _step_context(request, access, "test")
-    context.update(test_step_context(request, access, design, report_form=form))
+    context = _step_context(request, access, "test")  # holds the Test step's own context
+    context["report_form"] = form  # shown again with its errors
     return _render(request, "test", context, status=400)
 
 
@@ -160,26 +160,11 @@ def report_detail(request: HtmxHttpRequest, draft_id: int, report_id: int) -> Ht
     return render(request, "connectors/reports/detail.html", context)
 
 
-def report_document(report: Report) -> dict[str, object]:
-    return {
-        "id": report.pk,
-        "draft": report.draft_id,
-        "design_version": report.design_version,
-        "triggers": report.trigger_ids,
-        "target": {"kind": report.target_kind, "base_url": report.base_url},
-        "status": report.status,
-        "error": report.error,
-        "created_at": report.created_at.isoformat(),
-        "finished_at": report.finished_at.isoformat() if report.finished_at else None,
-        "steps": report.steps,
-    }
-
-
 @require_http_methods(["GET"])
 @login_required
 def report_json(request: HttpRequest, draft_id: int, report_id: int) -> HttpResponse:
     report = _report(request, draft_id, report_id)
-    text = json.dumps(report_document(report), indent=2)
+    text = json.dumps(services_reports.report_document(report), indent=2)
     response = HttpResponse(text, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="report-{report.pk}.json"'
     return response
@@ -189,8 +174,7 @@ def report_json(request: HttpRequest, draft_id: int, report_id: int) -> HttpResp
 @login_required
 def report_junit(request: HttpRequest, draft_id: int, report_id: int) -> HttpResponse:
     report = _report(request, draft_id, report_id)
-    result = ReportResult.from_dict({"status": report.status, "steps": report.steps})
-    xml = to_junit(result, f"{report.draft.title} report {report.pk}")
+    xml = services_reports.report_junit(report)
     response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="report-{report.pk}.junit.xml"'
     return response

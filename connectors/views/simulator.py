@@ -67,7 +67,12 @@ def simulator_api(request: HttpRequest, token: str, rest: str = "") -> HttpRespo
         return JsonResponse({"error": f"no operation at {request.method} /{rest}"}, status=404)
     if found.role == "delete":
         return _respond(
-            sim.simulator_delete(session=session, route=found, headers=dict(request.headers))
+            sim.simulator_delete(
+                session=session,
+                route=found,
+                headers=dict(request.headers),
+                origin=_origin(request),
+            )
         )
     if found.role == "poll":
         url = request.build_absolute_uri(request.path)

@@ -30,11 +30,13 @@ def register(sim: SimulatorSession, body: Any) -> Any:
 
 def test_registration_answers_201_with_an_absolute_location_under_the_base() -> None:
     sim = session()
-    response = register(sim, {"callbackUrl": "http://testserver/hooks/x/", "event": "created"})
+    response = register(
+        sim, {"callbackUrl": "http://testserver/hooks/hook-x-token/", "event": "created"}
+    )
     assert response.status_code == 201
     assert response["Location"].startswith(f"http://testserver/sim/{sim.token}/hooks/")
     sim.refresh_from_db()
-    assert [h["callback"] for h in sim.hooks.values()] == ["http://testserver/hooks/x/"]
+    assert [h["callback"] for h in sim.hooks.values()] == ["http://testserver/hooks/hook-x-token/"]
 
 
 def test_registration_body_is_checked_against_the_schema() -> None:
@@ -45,7 +47,7 @@ def test_registration_body_is_checked_against_the_schema() -> None:
 
 def test_delete_forgets_the_hook_and_a_second_delete_is_404() -> None:
     sim = session()
-    location = register(sim, {"callbackUrl": "http://testserver/hooks/x/"})["Location"]
+    location = register(sim, {"callbackUrl": "http://testserver/hooks/hook-x-token/"})["Location"]
     assert Client().delete(location).status_code == 204
     assert Client().get(f"/sim/{sim.token}/_control/hooks").json()["hooks"][0]["deleted"] is True
     assert Client().delete(location).status_code == 404
@@ -59,14 +61,14 @@ def hooks(sim: SimulatorSession) -> list[bool]:
 
 def test_a_trigger_keeps_several_live_hooks_and_a_delete_removes_only_its_own() -> None:
     sim = session()
-    first = register(sim, {"callbackUrl": "http://testserver/hooks/a/"})["Location"]
-    second = register(sim, {"callbackUrl": "http://testserver/hooks/b/"})["Location"]
+    first = register(sim, {"callbackUrl": "http://testserver/hooks/hook-a-token/"})["Location"]
+    second = register(sim, {"callbackUrl": "http://testserver/hooks/hook-b-token/"})["Location"]
     assert first != second and hooks(sim) == [False, False]
     assert Client().delete(first).status_code == 204
     assert hooks(sim) == [True, False]
     sim.refresh_from_db()
     live = [h["callback"] for h in sim.hooks.values() if not h["deleted"]]
-    assert live == ["http://testserver/hooks/b/"]
+    assert live == ["http://testserver/hooks/hook-b-token/"]
     assert Client().delete(second).status_code == 204
     assert Client().delete(second).status_code == 404
     assert hooks(sim) == [True, True]
@@ -85,7 +87,7 @@ def test_hooks_are_listed_oldest_first_whatever_the_stored_key_order() -> None:
 
 def test_a_delete_of_an_unknown_hook_is_404() -> None:
     sim = session()
-    location = register(sim, {"callbackUrl": "http://testserver/hooks/a/"})["Location"]
+    location = register(sim, {"callbackUrl": "http://testserver/hooks/hook-a-token/"})["Location"]
     unknown = location.rsplit("/", 1)[0] + "/0123456789abcdef"
     assert Client().delete(unknown).status_code == 404
     assert hooks(sim) == [False]
@@ -93,11 +95,11 @@ def test_a_delete_of_an_unknown_hook_is_404() -> None:
 
 def test_keeps_old_hook_ignores_the_delete_of_a_superseded_hook_only() -> None:
     sim = session(Fault.KEEPS_OLD_HOOK)
-    first = register(sim, {"callbackUrl": "http://testserver/hooks/a/"})["Location"]
+    first = register(sim, {"callbackUrl": "http://testserver/hooks/hook-a-token/"})["Location"]
     assert Client().delete(first).status_code == 204  # no newer hook: really deleted
     assert hooks(sim) == [True]
-    old = register(sim, {"callbackUrl": "http://testserver/hooks/b/"})["Location"]
-    new = register(sim, {"callbackUrl": "http://testserver/hooks/c/"})["Location"]
+    old = register(sim, {"callbackUrl": "http://testserver/hooks/hook-b-token/"})["Location"]
+    new = register(sim, {"callbackUrl": "http://testserver/hooks/hook-c-token/"})["Location"]
     assert Client().delete(old).status_code == 204  # answered as done...
     assert hooks(sim) == [True, False, False]  # ...but kept
     assert Client().delete(new).status_code == 204
@@ -113,12 +115,12 @@ def test_keeps_old_hook_ignores_the_delete_of_a_superseded_hook_only() -> None:
     ],
 )
 def test_registration_faults(fault: str, check: Any) -> None:
-    assert check(register(session(fault), {"callbackUrl": "http://testserver/hooks/x/"}))
+    assert check(register(session(fault), {"callbackUrl": "http://testserver/hooks/hook-x-token/"}))
 
 
 def test_delete_needing_a_header_refuses_the_connection_only_delete() -> None:
     sim = session(Fault.DELETE_NEEDS_HEADER)
-    location = register(sim, {"callbackUrl": "http://testserver/hooks/x/"})["Location"]
+    location = register(sim, {"callbackUrl": "http://testserver/hooks/hook-x-token/"})["Location"]
     assert Client().delete(location).status_code == 401
     assert Client().delete(location, HTTP_X_SIMULATOR_CONFIRM="yes").status_code == 204
 
@@ -142,7 +144,12 @@ def test_polling_baseline_then_items_then_nothing_new(fault: str) -> None:
 
 def test_fire_refuses_callbacks_that_are_not_this_apps_receiver() -> None:
     sim = session()
-    register(sim, {"callbackUrl": "http://169.254.169.254/latest/meta-data/"})
+    # Registration refuses such a URL now; one stored before that must not be called either.
+    trigger = sim.design["triggers"][0]["operationId"]
+    sim.hooks = {
+        "h1": {"trigger": trigger, "callback": "http://169.254.169.254/latest/", "deleted": False}
+    }
+    sim.save(update_fields=["hooks"])
     response = Client().post(f"/sim/{sim.token}/_control/fire")
     assert response.json() == {"hooks": 1, "delivered": 0, "refused": 1}
 

@@ -10,7 +10,7 @@ from .client import OutboundClient
 from .credentials import Credentials, apply, redact
 from .guard import AddressPolicy, AddressRefused, refusal_reason
 from .model import Exchange, Finding, ReportResult, Step, to_junit
-from .plan import Plan, default_base_url
+from .plan import Plan, base_path
 from .run import run_report
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
     "ReportResult",
     "Step",
     "apply",
-    "default_base_url",
+    "base_path",
     "redact",
     "refusal_reason",
     "run_report",

@@ -7,7 +7,8 @@ properties only) with the callback URL written at the callback pointer.
 
 Input: a design trigger, the exported swagger (for ``$ref``s) and the plan's values.
 Output: ``OperationRequest`` (url, headers, params, body), or the names of the path parameters
-that have no value.
+that have no value; ``send_trigger_request`` sends the trigger's request (authenticated) through
+the ``Recorder``; ``on_api_host`` says whether a Location stays on the API's host.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import copy
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 if TYPE_CHECKING:
-    from .model import Step
+    from .model import Exchange, Step
     from .plan import Plan
+    from .steps import Recorder
 
 _TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 _MAX_DEPTH = 12  # a recursive schema gets a bounded example, not a RecursionError
@@ -35,9 +37,14 @@ class OperationRequest:
     missing: list[str] = field(default_factory=list)
 
     def full_url(self) -> str:
-        if not self.params:
-            return self.url
-        return self.url + ("&" if "?" in self.url else "?") + urlencode(self.params)
+        return with_query(self.url, self.params)
+
+
+def with_query(url: str, params: dict[str, str]) -> str:
+    """``url`` with ``params`` appended to its query (unchanged when there are none)."""
+    if not params:
+        return url
+    return url + ("&" if "?" in url else "?") + urlencode(params)
 
 
 def resolve(node: Any, swagger: dict[str, Any], depth: int = 0) -> Any:
@@ -110,6 +117,40 @@ def trigger_request(
         )
         return None
     return call
+
+
+def send_trigger_request(
+    plan: Plan,
+    trigger: dict[str, Any],
+    swagger: dict[str, Any],
+    recorder: Recorder,
+    step: Step,
+    *,
+    json: Any = None,
+) -> Exchange | None:
+    """Send the trigger's own request (its method, path and parameters) with the connection's
+    authentication; None, with a finding on ``step``, when a path parameter has no value."""
+    call = trigger_request(plan, trigger, swagger, step)
+    if call is None:
+        return None
+    plan.authenticate(call.headers, call.params)
+    method = str(trigger["request"].get("method") or "get").upper()
+    return recorder.call(step, method, call.full_url(), headers=call.headers, json=json)
+
+
+def on_api_host(step: Step, url: str, base_url: str) -> bool:
+    """Whether ``url`` is on the API's host; if not, a ``LocationOtherHost`` finding (once)."""
+    host, api_host = urlsplit(url).hostname, urlsplit(base_url).hostname
+    if host == api_host:
+        return True
+    if all(finding.code != "LocationOtherHost" for finding in step.findings):
+        step.add(
+            "LocationOtherHost",
+            "error",
+            f"The Location header points to {host}, not to the API's host {api_host}; the "
+            "runner does not send requests elsewhere. Point Location at the API's own host.",
+        )
+    return False
 
 
 def _value(parameter: dict[str, Any], values: dict[str, str]) -> str | None:

@@ -14,6 +14,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+# How often a wait looks again for deliveries (the runner's waits and the database endpoint's).
+WAIT_INTERVAL_SECONDS = 0.05
+
 
 @dataclass(frozen=True)
 class Received:
@@ -45,6 +48,10 @@ class CallbackEndpoint(Protocol):
 
     def received(self) -> list[Received]:
         """Notifications received so far, without waiting."""
+        ...
+
+    def count(self) -> int:
+        """How many notifications were received so far (cheap: the waits call it often)."""
         ...
 
     def fire(self) -> bool:

@@ -19,27 +19,47 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .client import OutboundClient
-from .credentials import secret_headers
 from .model import Exchange, Step
 from .plan import Plan
 from .steps import OnStep, Recorder
-from .webhook_calls import send_delete
+from .webhook_calls import IDEMPOTENT_DELETE, send_delete
 
 _REGISTRATION_STEPS = (":register", ":reregister")
-GONE = (404, 410)
 
 
 def _gone(status: int | None) -> bool:
-    return status is not None and (200 <= status < 300 or status in GONE)
+    return status is not None and (200 <= status < 300 or status in IDEMPOTENT_DELETE)
+
+
+def _exchanges(step: Any) -> list[Exchange]:
+    """The step's stored exchanges that can be read; a malformed one is skipped, not fatal
+    (the steps come from the database and may predate a field or be damaged)."""
+    found = []
+    raw = step.get("exchanges") if isinstance(step, dict) else None
+    for data in raw if isinstance(raw, list) else []:
+        try:
+            exchange = Exchange.from_dict(data)
+        except (TypeError, ValueError, AttributeError):
+            continue
+        readable = (
+            isinstance(exchange.method, str)
+            and isinstance(exchange.url, str)
+            and (exchange.status is None or type(exchange.status) is int)
+            and isinstance(exchange.response_headers, dict)
+        )
+        if readable:
+            found.append(exchange)
+    return found
 
 
 def leftover_locations(steps: list[dict[str, Any]]) -> list[str]:
     """The subscription Locations the steps registered and never deleted, in order."""
     live: dict[str, None] = {}
     for step in steps:
-        registering = str(step.get("key", "")).endswith(_REGISTRATION_STEPS)
-        for data in step.get("exchanges") or []:
-            exchange = Exchange.from_dict(data)
+        registering = isinstance(step, dict) and str(step.get("key", "")).endswith(
+            _REGISTRATION_STEPS
+        )
+        for exchange in _exchanges(step):
             if exchange.method.upper() == "DELETE":
                 if _gone(exchange.status):
                     for location in [loc for loc in live if exchange.url.startswith(loc)]:
@@ -48,7 +68,8 @@ def leftover_locations(steps: list[dict[str, Any]]) -> list[str]:
             status = exchange.status
             if not registering or status is None or not 200 <= status < 300:
                 continue
-            location = (exchange.header("location") or "").strip()
+            header = exchange.header("location")
+            location = header.strip() if isinstance(header, str) else ""
             parts = urlsplit(location)
             if parts.scheme in ("http", "https") and parts.netloc:
                 live[location] = None
@@ -59,8 +80,7 @@ def delete_leftovers(
     plan: Plan, client: OutboundClient, on_step: OnStep, locations: list[str]
 ) -> Step:
     """DELETE each leftover subscription, recorded as the report's ``cleanup`` step."""
-    secrets = plan.credentials.secrets() if plan.credentials else []
-    recorder = Recorder(on_step, client, secrets, secret_headers(plan.design))
+    recorder = Recorder.for_plan(plan, on_step, client)
     with recorder.step("cleanup", "Delete what the lost run left subscribed") as step:
         failed = 0
         for location in locations:

@@ -21,8 +21,11 @@ from urllib.parse import quote, quote_plus
 from .model import Exchange
 
 REDACTED = "[redacted]"
-# Header names whose values are credentials whatever they hold.
-_SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
+# Header names (lower case) whose values are credentials whatever they hold: hidden in stored
+# exchanges, and dropped from stored notifications.
+SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
+)
 
 
 @dataclass(frozen=True)
@@ -89,10 +92,10 @@ def redact(
     exchange: Exchange, secrets: list[str], secret_headers: tuple[str, ...] = ()
 ) -> Exchange:
     """A copy of ``exchange`` with secrets and authentication header values replaced."""
-    hidden = _SECRET_HEADERS | {name.lower() for name in secret_headers}
+    hidden = SECRET_HEADERS | {name.lower() for name in secret_headers}
     return dataclasses.replace(
         exchange,
-        url=_scrub(exchange.url, secrets),
+        url=scrub(exchange.url, secrets),
         request_headers=_scrub_headers(exchange.request_headers, secrets, hidden),
         request_body=_scrub_optional(exchange.request_body, secrets),
         response_headers=_scrub_headers(exchange.response_headers, secrets, hidden),
@@ -101,18 +104,21 @@ def redact(
     )
 
 
-def _scrub(text: str, secrets: list[str]) -> str:
+def scrub(text: str, secrets: list[str]) -> str:
+    """``text`` with every secret value replaced by ``[redacted]``."""
     for secret in secrets:
         text = text.replace(secret, REDACTED)
     return text
 
 
 def _scrub_optional(text: str | None, secrets: list[str]) -> str | None:
-    return None if text is None else _scrub(text, secrets)
+    return None if text is None else scrub(text, secrets)
 
 
-def _scrub_headers(headers: dict[str, str], secrets: list[str], hidden: set[str]) -> dict[str, str]:
+def _scrub_headers(
+    headers: dict[str, str], secrets: list[str], hidden: frozenset[str]
+) -> dict[str, str]:
     return {
-        key: REDACTED if key.lower() in hidden else _scrub(value, secrets)
+        key: REDACTED if key.lower() in hidden else scrub(value, secrets)
         for key, value in headers.items()
     }

@@ -20,9 +20,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from xml.etree import ElementTree
 
-STATUSES = ("passed", "failed", "error", "skipped", "running")
-SEVERITIES = ("error", "warning", "info")
-
 
 @dataclass
 class Exchange:

@@ -4,7 +4,8 @@ Purpose: one immutable value the Django side builds from a ``Report`` (and
 ``run_trigger_test``) and hands to ``run_report``.
 Input: the design (``connectors.domain.design``), operationIds, the target base URL (scheme,
 host and base path: the operation paths are appended to it), credentials and the bounds.
-Output: ``Plan``; ``default_base_url(design)`` for a run against the design's own host.
+Output: ``Plan`` (``Plan.authenticate`` adds the connection's authentication to a request);
+``base_path(design)``, the design's basePath without its trailing slash.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .credentials import Credentials
+from .credentials import Credentials, apply
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,11 @@ class Plan:
             return list(every)
         return [trigger for trigger in every if trigger.get("operationId") in self.trigger_ids]
 
+    def authenticate(self, headers: dict[str, str], params: dict[str, str]) -> None:
+        """Add the connection's authentication (only that) to a request, in place."""
+        apply(self.credentials, self.design.get("security") or {}, headers, params)
 
-def default_base_url(design: dict[str, Any]) -> str:
-    """``https://host/basePath`` from the design's general section (the API's own address)."""
-    general = design.get("general") or {}
-    schemes = general.get("schemes") or ["https"]
-    scheme = "https" if "https" in schemes else schemes[0]
-    base_path = (general.get("basePath") or "/").rstrip("/")
-    return f"{scheme}://{general.get('host', '')}{base_path}"
+
+def base_path(design: dict[str, Any]) -> str:
+    """The design's basePath without a trailing slash ("" for "/" or none)."""
+    return ((design.get("general") or {}).get("basePath") or "/").rstrip("/")

@@ -19,10 +19,9 @@ import time
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
-from .build import trigger_request
-from .credentials import apply
+from .build import on_api_host, send_trigger_request, with_query
 from .model import Exchange, Step
 from .plan import Plan
 from .steps import Recorder
@@ -75,13 +74,11 @@ def first_call(
     step: Step,
     state: PollState,
 ) -> None:
-    call = trigger_request(plan, trigger, swagger, step)
-    if call is None:
+    exchange = send_trigger_request(plan, trigger, swagger, recorder, step)
+    if exchange is None:
         return
     # The platform keeps the connection's authentication on every poll; the URL is Location's.
-    apply(plan.credentials, plan.design.get("security") or {}, state.headers, state.params)
-    apply(plan.credentials, plan.design.get("security") or {}, call.headers, call.params)
-    exchange = recorder.call(step, "GET", call.full_url(), headers=call.headers)
+    plan.authenticate(state.headers, state.params)
     answer(plan, trigger, step, exchange, state, 0)
 
 
@@ -143,15 +140,7 @@ def _next_url(plan: Plan, step: Step, exchange: Exchange) -> str | None:
             f"The Location {location!r} is relative; answer with the absolute URL.",
             "warning",
         )
-    if urlsplit(target).hostname != urlsplit(plan.base_url).hostname:
-        _add_once(
-            step,
-            "LocationOtherHost",
-            f"The Location points to {urlsplit(target).hostname}, not to the API's host; the "
-            "runner does not follow it. Point Location at the API's own host.",
-        )
-        return None
-    return target
+    return target if on_api_host(step, target, plan.base_url) else None
 
 
 def _check_retry_after(plan: Plan, step: Step, exchange: Exchange) -> None:
@@ -165,7 +154,7 @@ def _check_retry_after(plan: Plan, step: Step, exchange: Exchange) -> None:
             "warning",
         )
         return
-    if not raw.isdigit() or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         _add_once(
             step,
             "RetryAfterNotValid",
@@ -192,7 +181,7 @@ def _check_items(
     """Check the 200 answer's items (array, order, duplicates); return how many are new."""
     is_json, body = exchange.json_body()
     polling = trigger.get("polling") or {}
-    collection, value_path = _collection_and_value(polling)
+    collection, value_path = collection_and_value(polling)
     items = body.get(collection) if collection and isinstance(body, dict) else body
     if not is_json or not isinstance(items, list):
         where = f"the {collection!r} property" if collection else "the body"
@@ -220,7 +209,9 @@ def _check_items(
     return new
 
 
-def _collection_and_value(polling: dict[str, Any]) -> tuple[str | None, str | None]:
+def collection_and_value(polling: dict[str, Any]) -> tuple[str | None, str | None]:
+    """Where a 200 answer's items are (a property, or None: the body is the array) and the item
+    property that orders them: the design's own fields first, else read from the policy."""
     if polling.get("valueCollection") or polling.get("valuePath"):
         return polling.get("valueCollection"), polling.get("valuePath")
     policy = polling.get("policy") or {}
@@ -263,7 +254,7 @@ def _state_of(trigger: dict[str, Any], url: str) -> Any:
 def _with_params(url: str, params: dict[str, str]) -> str:
     query = parse_qs(urlsplit(url).query)
     missing = {name: value for name, value in params.items() if name not in query}
-    return url + ("&" if "?" in url else "?") + urlencode(missing) if missing else url
+    return with_query(url, missing)
 
 
 def _add_once(step: Step, code: str, message: str, severity: str = "error") -> None:

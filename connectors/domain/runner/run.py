@@ -16,7 +16,6 @@ from collections.abc import Callable
 from ..swagger_export import export_swagger
 from .callbacks import CallbackEndpoint, CallbackFactory, Received
 from .client import OutboundClient
-from .credentials import secret_headers
 from .model import ReportResult, Step
 from .plan import Plan
 from .polling import run_polling
@@ -33,10 +32,11 @@ def run_report(
     client: OutboundClient,
     callbacks: CallbackFactory,
     on_step: Callable[[Step], None] = lambda step: None,
+    fatal: tuple[type[BaseException], ...] = (),
 ) -> ReportResult:
-    """Run every check of ``plan`` in order and return the report."""
-    secrets = plan.credentials.secrets() if plan.credentials else []
-    recorder = Recorder(on_step, client, secrets, secret_headers(plan.design))
+    """Run every check of ``plan`` in order and return the report; an exception of a ``fatal``
+    type (the caller's time limit) stops the run and propagates (see ``Recorder``)."""
+    recorder = Recorder.for_plan(plan, on_step, client, fatal)
     with recorder.step("setup", "Export the design") as step:
         swagger = export_swagger(plan.design)
         triggers = plan.triggers()

@@ -22,6 +22,11 @@ def notification_schema(trigger: dict[str, Any], swagger: dict[str, Any]) -> dic
     if trigger.get("cardinality") == "batch" and schema.get("type") != "array":
         schema = {"type": "array", "items": schema}
     # Swagger schemas are draft-4 shaped; "#/definitions/X" resolves against this root.
+    return with_definitions(schema, swagger)
+
+
+def with_definitions(schema: dict[str, Any], swagger: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with the swagger's definitions as its root's, so "#/definitions/X" resolves."""
     return {**schema, "definitions": swagger.get("definitions") or {}}
 
 
@@ -35,5 +40,5 @@ def schema_errors(schema: dict[str, Any], value: Any) -> list[tuple[str, str]]:
         validator = Draft4Validator(schema)
         errors = sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.absolute_path)))
     except Exception as exc:  # an unresolvable $ref or a broken schema must not stop the report
-        return [("", f"the notification schema cannot be used: {exc}")]
+        return [("", f"the schema cannot be used: {exc}")]
     return [(pointer(error.absolute_path), error.message[:300]) for error in errors]

@@ -8,6 +8,10 @@ countdown: ``Step.wait_until``) before a long wait; ``Recorder.call`` sends one 
 the ``OutboundClient``, stores it redacted on the step and reports a transport problem as a
 finding.
 
+``fatal`` names exceptions that must stop the run instead (a time limit of the caller's, such
+as Celery's ``SoftTimeLimitExceeded``: the domain does not import it): the step ends ``error``
+and the exception goes on, so ``finally`` blocks (the webhook DELETE) still run.
+
 Input: the ``on_step`` callback, the client and the secrets of the run.
 Output: ``Step``s in ``Recorder.steps``; the *unredacted* exchange to the caller (its logic
 needs the real answer; only the stored copy is redacted).
@@ -22,8 +26,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from .client import OutboundClient
-from .credentials import REDACTED, redact
+from .credentials import redact, scrub, secret_headers
 from .model import Exchange, Step
+from .plan import Plan
 
 OnStep = Callable[[Step], None]
 
@@ -41,12 +46,26 @@ class Recorder:
         client: OutboundClient,
         secrets: list[str],
         secret_headers: tuple[str, ...] = (),
+        fatal: tuple[type[BaseException], ...] = (),
     ) -> None:
         self.on_step = on_step
         self.client = client
         self.secrets = secrets
         self.secret_headers = secret_headers
+        self.fatal = fatal
         self.steps: list[Step] = []
+
+    @classmethod
+    def for_plan(
+        cls,
+        plan: Plan,
+        on_step: OnStep,
+        client: OutboundClient,
+        fatal: tuple[type[BaseException], ...] = (),
+    ) -> Recorder:
+        """A recorder that hides the plan's credentials (and its API-key header)."""
+        secrets = plan.credentials.secrets() if plan.credentials else []
+        return cls(on_step, client, secrets, secret_headers(plan.design), fatal)
 
     @contextmanager
     def step(self, key: str, title: str) -> Iterator[Step]:
@@ -56,9 +75,11 @@ class Recorder:
         try:
             yield step
         except Exception as exc:  # one broken step must not lose the report (nor the DELETE)
-            text = f"{type(exc).__name__}: {exc}"
-            for secret in self.secrets:
-                text = text.replace(secret, REDACTED)
+            text = scrub(f"{type(exc).__name__}: {exc}", self.secrets)
+            if isinstance(exc, self.fatal):
+                step.status = "error"
+                step.detail = f"The run was stopped during this step ({text})."
+                raise
             step.add(
                 "RunnerError",
                 "error",

@@ -28,12 +28,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from .callbacks import CallbackEndpoint, CallbackFactory
+from .callbacks import WAIT_INTERVAL_SECONDS, CallbackEndpoint, CallbackFactory
 from .model import Step
 from .plan import Plan
 from .steps import Recorder
 from .webhook_calls import (
-    POLL_INTERVAL_SECONDS,
     check_notifications,
     check_silence,
     count_received,
@@ -133,7 +132,7 @@ def _why_not_replace(first: Subscription) -> str | None:
         return "The registration failed."
     if not first.location:
         return "The first registration gave no usable Location, so it could not be replaced."
-    if not first.endpoint.received():
+    if not first.endpoint.count():
         return "The first registration received no notification to compare with."
     return None
 
@@ -146,7 +145,7 @@ def replace(run: Lifecycle, subscriptions: list[Subscription], callbacks: Callba
         for name in ("reregister", "delete-old", "deliver-once"):
             run.skip(name, why)
         return
-    expected = len(first.endpoint.received())
+    expected = first.endpoint.count()
     with run.step("reregister") as step:
         subscriptions.append(Subscription(callbacks.new()))
         run.register(subscriptions[-1], step)
@@ -208,7 +207,7 @@ def _wait_for_delivery(
             return got
         if got[0]:
             deadline = min(deadline, time.monotonic() + plan.after_delete_wait_seconds)
-        time.sleep(POLL_INTERVAL_SECONDS)
+        time.sleep(WAIT_INTERVAL_SECONDS)
 
 
 def check_single_delivery(

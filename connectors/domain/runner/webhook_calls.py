@@ -17,17 +17,23 @@ from __future__ import annotations
 
 import time
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
-from .build import example_value, parameters, resolve, set_at_pointer, trigger_request
-from .callbacks import CallbackEndpoint, Received
-from .credentials import apply
+from .build import (
+    example_value,
+    on_api_host,
+    parameters,
+    resolve,
+    send_trigger_request,
+    set_at_pointer,
+    with_query,
+)
+from .callbacks import WAIT_INTERVAL_SECONDS, CallbackEndpoint, Received
 from .model import Exchange, Step
 from .plan import Plan
 from .schemas import notification_schema, schema_errors
 from .steps import Recorder
 
-POLL_INTERVAL_SECONDS = 0.02
 # A second DELETE of a deleted subscription may answer these: it is gone either way.
 IDEMPOTENT_DELETE = (404, 410)
 
@@ -64,23 +70,16 @@ def register(
     callback_url: str,
 ) -> tuple[bool, str | None]:
     """Send the registration; (whether it was accepted, the Location to DELETE or None)."""
-    request = trigger["request"]
-    call = trigger_request(plan, trigger, swagger, step)
-    if call is None:
-        return False, None
-    if not request.get("callbackPointer"):
+    if not trigger["request"].get("callbackPointer"):
         step.add(
             "NoCallbackPointer",
             "error",
             "The registration body has no callback URL property, so the API cannot know where to "
             "send notifications: choose the body property that receives the callback URL.",
         )
-    apply(plan.credentials, plan.design.get("security") or {}, call.headers, call.params)
     body = registration_body(trigger, swagger, callback_url)
-    exchange = recorder.call(
-        step, request["method"].upper(), call.full_url(), headers=call.headers, json=body
-    )
-    if not _accepted(exchange, step):
+    exchange = send_trigger_request(plan, trigger, swagger, recorder, step, json=body)
+    if exchange is None or not _accepted(exchange, step):
         return False, None
     return True, _location(exchange, plan.base_url, step)
 
@@ -128,16 +127,7 @@ def _location(exchange: Exchange, base_url: str, step: Step) -> str | None:
             "DELETE to it as is. Answer with the full URL, scheme and host included.",
         )
         return None
-    if parts.hostname != urlsplit(base_url).hostname:
-        step.add(
-            "LocationOtherHost",
-            "error",
-            f"The Location header points to {parts.hostname}, not to the API's host "
-            f"{urlsplit(base_url).hostname}; the runner does not send requests elsewhere. "
-            "Point Location at the API's own host.",
-        )
-        return None
-    return location
+    return location if on_api_host(step, location, base_url) else None
 
 
 def check_notifications(
@@ -224,9 +214,8 @@ def send_delete(plan: Plan, recorder: Recorder, step: Step, location: str) -> Ex
     """DELETE at ``location`` with the connection's authentication only, as the platform does."""
     headers: dict[str, str] = {}
     params: dict[str, str] = {}
-    apply(plan.credentials, plan.design.get("security") or {}, headers, params)
-    url = location + (("&" if "?" in location else "?") + urlencode(params) if params else "")
-    return recorder.call(step, "DELETE", url, headers=headers)
+    plan.authenticate(headers, params)
+    return recorder.call(step, "DELETE", with_query(location, params), headers=headers)
 
 
 def delete_again(plan: Plan, recorder: Recorder, step: Step, location: str) -> None:
@@ -269,7 +258,7 @@ def _delete_refused(
 
 
 def count_received(endpoints: list[CallbackEndpoint]) -> list[int]:
-    return [len(endpoint.received()) for endpoint in endpoints]
+    return [endpoint.count() for endpoint in endpoints]
 
 
 def check_silence(plan: Plan, endpoints: list[CallbackEndpoint], step: Step) -> None:
@@ -281,7 +270,7 @@ def check_silence(plan: Plan, endpoints: list[CallbackEndpoint], step: Step) -> 
         return
     deadline = time.monotonic() + plan.after_delete_wait_seconds
     while count_received(endpoints) == before and time.monotonic() < deadline:
-        time.sleep(POLL_INTERVAL_SECONDS)
+        time.sleep(WAIT_INTERVAL_SECONDS)
     if count_received(endpoints) != before:
         step.add(
             "DeliveredAfterDelete",

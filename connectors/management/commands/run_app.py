@@ -1,5 +1,8 @@
 """``manage.py run_app [ADDRPORT]``: the web server and a Celery worker together, for `make run`.
 
+The worker embeds Celery beat (``-B``, its schedule file under ``VAR_DIR``), so the periodic
+tasks of ``CELERY_BEAT_SCHEDULE`` (the reaper of stuck reports) run in development too.
+
 Both run as child processes; Ctrl-C (or SIGTERM) stops both, and if either one exits the other
 is stopped too, so nothing is left running in the background.
 """
@@ -14,6 +17,7 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 STOP_TIMEOUT_SECONDS = 15
@@ -30,7 +34,10 @@ class Command(BaseCommand):
         # Set both explicitly: a process started in the background inherits SIGINT ignored.
         signal.signal(signal.SIGINT, _raise_interrupt)
         signal.signal(signal.SIGTERM, _raise_interrupt)
-        worker = [sys.executable, "-m", "celery", "-A", "designer", "worker", "--loglevel=INFO"]
+        worker = [
+            *(sys.executable, "-m", "celery", "-A", "designer", "worker", "--loglevel=INFO"),
+            *("--beat", f"--schedule={settings.VAR_DIR / 'celerybeat-schedule'}"),
+        ]
         server = [sys.executable, "manage.py", "runserver", options["addrport"]]
         # Each child leads its own process group: stopping the server's group also stops the
         # real server, which its autoreloader runs as a grandchild.

@@ -17,10 +17,8 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management.base import BaseCommand, CommandError
 from django.test.testcases import LiveServerThread
 
-from connectors import services
-from connectors.domain.runner.model import ReportResult, to_junit
+from connectors import services, services_reports
 from connectors.models import ConnectorDraft, Report
-from connectors.views.reports import report_document
 
 
 @contextmanager
@@ -66,24 +64,27 @@ class Command(BaseCommand):
                 fault=options["fault"],
                 enqueue=False,
             )
-        except (services.ReportTargetError, ValueError) as exc:
+        except ValueError as exc:  # ReportTargetError, or an unknown fault mode
             raise CommandError(str(exc)) from exc
         if report.target_kind == Report.Target.SIMULATOR:
             with serve_app() as site:
-                services.report_execute(report_id=report.pk, site_url=site, allow_loopback=True)
+                ended = services.report_execute(
+                    report_id=report.pk, site_url=site, allow_loopback=True
+                )
         else:
-            services.report_execute(report_id=report.pk)
-        report.refresh_from_db()
+            ended = services.report_execute(report_id=report.pk)
+        assert ended is not None  # the report was created above
+        report = ended
         self.stdout.write(self.render(report, options["format"]))
         if report.status != Report.Status.PASSED:
             raise SystemExit(1)
 
     def render(self, report: Report, fmt: str) -> str:
         if fmt == "json":
-            return json.dumps(report_document(report), indent=2)
-        result = ReportResult.from_dict({"status": report.status, "steps": report.steps})
+            return json.dumps(services_reports.report_document(report), indent=2)
         if fmt == "junit":
-            return to_junit(result, f"{report.draft.title} report {report.pk}")
+            return services_reports.report_junit(report)
+        result = services_reports.report_result(report)
         lines = [
             f"Report {report.pk} of {report.draft.title} "
             f"(v{report.design_version}): {report.status}"

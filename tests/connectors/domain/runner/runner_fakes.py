@@ -169,6 +169,7 @@ class FakeEndpoint:
         self.callbacks = callbacks
         self.url = f"https://designer.example.com/hooks/token{number}/"
         self.got: list[Received] = []
+        self.counted = 0
 
     def fire(self) -> bool:
         self.callbacks.fires += 1
@@ -187,6 +188,10 @@ class FakeEndpoint:
 
     def received(self) -> list[Received]:
         return list(self.got)
+
+    def count(self) -> int:
+        self.counted += 1
+        return len(self.got)
 
 
 class FakeCallbacks:

@@ -53,6 +53,9 @@ class PersonEndpoint:
     def received(self) -> list[Received]:
         return self.got
 
+    def count(self) -> int:
+        return len(self.got)
+
 
 def notify(got: list[Received]) -> tuple[list[Step], PersonEndpoint, Step, float, float]:
     """Run the notify check in a step; the step's countdown must be over once the wait is."""

@@ -160,6 +160,7 @@ class BrokenCallbacks(FakeCallbacks):
         endpoint = super().new()
         if self.where == "received":
             endpoint.received = self._boom  # type: ignore[method-assign]
+            endpoint.count = self._boom  # type: ignore[method-assign]
         return endpoint
 
     def _boom(self) -> Any:
