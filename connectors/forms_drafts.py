@@ -80,6 +80,18 @@ class RevisionCompareForm(forms.Form):
     new = forms.IntegerField(label="To revision", min_value=1)
 
 
+class RevisionRestoreForm(forms.Form):
+    """The version of the draft the user saw when restoring: a save in between is a conflict."""
+
+    based_on_version = forms.IntegerField(
+        label="Based on version",
+        min_value=1,
+        error_messages={
+            "required": "The restore did not say which version of the draft it was based on.",
+        },
+    )
+
+
 class TeamCreateForm(forms.Form):
     name = forms.CharField(label="Team name", max_length=100)
 

@@ -6,10 +6,11 @@ queryset, so it is a 404, not a 403 that would confirm it exists.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import F, QuerySet
 
 from .domain.changes import BreakingChange, DiffLine, breaking_changes, diff_lines
@@ -26,6 +27,10 @@ from .models import (
 )
 
 HISTORY_LIMIT = 100
+# The history's breaking changes per pair of revisions: kept a month, under a key that names
+# the version of the comparison (bump it when ``breaking_changes`` finds other things).
+BREAKING_CACHE_VERSION = 1
+BREAKING_CACHE_SECONDS = 30 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -43,12 +48,15 @@ class RevisionComparison:
     breaking: list[BreakingChange]
 
 
-def team_list(*, user: Any) -> QuerySet[Team]:
-    return Team.objects.filter(memberships__user=user).order_by("name")
+def membership_list_of(*, user: Any) -> QuerySet[Membership]:
+    """The user's memberships with their teams, by team name: in one query, the header's team
+    switcher and every role check of a request (views keep the list for the request)."""
+    return Membership.objects.filter(user=user).select_related("team").order_by("team__name", "pk")
 
 
 def membership_get(*, user: Any, team: Team) -> Membership | None:
-    return Membership.objects.filter(user=user, team=team).first()
+    # No ordering: the model's default (team and user name) would join both tables for one row.
+    return Membership.objects.filter(user=user, team=team).select_related("team").order_by().first()
 
 
 def _team_drafts(*, user: Any, team: Team | None) -> QuerySet[ConnectorDraft]:
@@ -161,32 +169,75 @@ def revision_swagger(*, revision: Revision) -> dict[str, Any]:
 
     For reading (diffs, breaking changes): it may share values with ``revision.design``.
     """
+    return _design_swagger(revision.design)
+
+
+def _design_swagger(design: Any) -> dict[str, Any]:
     try:
-        return export_swagger(migrate_design(revision.design), share=True)
+        return export_swagger(migrate_design(design), share=True)
     except DesignError:
         return {}
 
 
+def _breaking_key(older: Revision, newer: Revision) -> str:
+    # Revisions never change, so neither do a pair's breaking changes. The creation times keep
+    # the key unique where ids come back (a database reset under a kept cache, test rollbacks).
+    when = f"{older.created_at:%Y%m%d%H%M%S%f}:{newer.created_at:%Y%m%d%H%M%S%f}"
+    pair = f"{older.draft_id}:{older.number}:{newer.number}"
+    return f"connectors:breaking:{BREAKING_CACHE_VERSION}:{pair}:{when}"
+
+
+def _breaking_of_pairs(
+    draft: ConnectorDraft, pairs: list[tuple[Revision, Revision]]
+) -> list[list[BreakingChange]]:
+    """The breaking changes of each (older, newer) pair: cached ones from the cache, the others
+    computed from the designs of just their revisions, then cached."""
+    keys = [_breaking_key(older, newer) for older, newer in pairs]
+    found: dict[str, list[tuple[str, str, str]]] = cache.get_many(keys)
+    missing = [(key, pair) for key, pair in zip(keys, pairs, strict=True) if key not in found]
+    if missing:
+        numbers = {revision.number for _, pair in missing for revision in pair}
+        designs = draft.revisions.filter(number__in=numbers).values_list("number", "design")
+        swaggers = {number: _design_swagger(design) for number, design in designs}
+        computed = {
+            key: [astuple(c) for c in breaking_changes(swaggers[old.number], swaggers[new.number])]
+            for key, (old, new) in missing
+        }
+        cache.set_many(computed, timeout=BREAKING_CACHE_SECONDS)
+        found.update(computed)
+    return [[BreakingChange(*change) for change in found[key]] for key in keys]
+
+
 def revision_history(*, draft: ConnectorDraft, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     """The newest ``limit`` revisions, each with its breaking changes against the one before."""
-    # One revision more than shown, so the oldest shown one has something to compare with.
-    revisions = list(revision_list(draft=draft)[: limit + 1])
-    swaggers = [revision_swagger(revision=r) for r in revisions]
-    entries = []
-    for index, revision in enumerate(revisions[:limit]):
-        before = index + 1
-        breaking = (
-            breaking_changes(swaggers[before], swaggers[index]) if before < len(revisions) else []
-        )
-        entries.append(HistoryEntry(revision=revision, breaking=breaking))
-    return entries
+    # One revision more than shown, so the oldest shown one has something to compare with. The
+    # designs are loaded only for pairs whose breaking changes are not cached yet.
+    revisions = list(revision_list(draft=draft).defer("design")[: limit + 1])
+    shown = revisions[:limit]
+    # Revisions are newest first: each shown one is paired with the next (the one before it).
+    breaking = _breaking_of_pairs(draft, list(zip(revisions[1:], shown, strict=False)))
+    breaking += [[]] * (len(shown) - len(breaking))  # the very first revision
+    return [HistoryEntry(revision=r, breaking=b) for r, b in zip(shown, breaking, strict=True)]
+
+
+class RevisionNotFound(Revision.DoesNotExist):
+    """Some of the revisions asked for are not the draft's (``numbers``, in the order asked)."""
+
+    def __init__(self, numbers: list[int]):
+        self.numbers = numbers
+        super().__init__(f"No revision {', '.join(map(str, numbers))}.")
 
 
 def revision_compare(*, draft: ConnectorDraft, old: int, new: int) -> RevisionComparison:
-    """The diff and breaking changes between two revisions; ``Revision.DoesNotExist`` if one
-    of them is not the draft's."""
-    old_revision = revision_get(draft=draft, number=old)
-    new_revision = revision_get(draft=draft, number=new)
+    """The diff and breaking changes between two revisions; ``RevisionNotFound`` (a
+    ``Revision.DoesNotExist``) naming the numbers that are not the draft's."""
+    found = {
+        r.number: r for r in draft.revisions.select_related("author").filter(number__in=[old, new])
+    }
+    missing = [number for number in dict.fromkeys([old, new]) if number not in found]
+    if missing:
+        raise RevisionNotFound(missing)
+    old_revision, new_revision = found[old], found[new]
     old_swagger = revision_swagger(revision=old_revision)
     new_swagger = revision_swagger(revision=new_revision)
     return RevisionComparison(

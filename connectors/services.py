@@ -244,18 +244,18 @@ def revision_restore(
     draft: ConnectorDraft,
     revision: Revision,
     user: AbstractBaseUser | AnonymousUser | None,
-    based_on_version: int | None = None,
+    based_on_version: int,
 ) -> ConnectorDraft:
     """Save an old revision's design as the newest one (history is never rewritten).
 
-    Based on the version the user saw (default: the draft's current one), so a save that
-    landed in between is a ``DraftConflict``, not a silent overwrite.
+    Based on the version the user saw, so a save that landed in between is a
+    ``DraftConflict``, not a silent overwrite.
     """
     return draft_save(
         draft=draft,
         user=user,
         design=revision.design,
-        based_on_version=draft.version if based_on_version is None else based_on_version,
+        based_on_version=based_on_version,
         message=f"Restored revision {revision.number}",
     )
 

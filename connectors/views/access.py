@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from connectors import selectors
-from connectors.models import ConnectorDraft, Membership, Team
+from connectors.models import ConnectorDraft, Membership
 
 CURRENT_TEAM_SESSION_KEY = "current_team_id"
 
@@ -51,14 +51,6 @@ def require_role(membership: Membership, role: str) -> None:
     }[role]
     if membership.role not in allowed:
         raise PermissionDenied(f"This needs the {role} role in {membership.team.name}.")
-
-
-def current_team(request: HttpRequest) -> Team | None:
-    """The team chosen in the header's switcher, else the user's first team."""
-    teams = selectors.team_list(user=request.user)
-    chosen = request.session.get(CURRENT_TEAM_SESSION_KEY)
-    team = teams.filter(pk=chosen).first() if chosen else None
-    return team or teams.first()
 
 
 def wants_fragment(request: HttpRequest) -> bool:

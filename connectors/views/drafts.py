@@ -1,7 +1,7 @@
 """The team's drafts: list and search, create, import, duplicate, trash, history and diff.
 
 Every view gets its draft through ``draft_access`` (another team's draft is a 404, a too-low
-role a 403) or the current team through ``current_team``; writes go through one service each.
+role a 403) or the current team through ``team_membership``; writes go through one service each.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
 from connectors import selectors, services
@@ -24,39 +25,29 @@ from connectors.forms_drafts import (
     DraftImportForm,
     DraftSearchForm,
     RevisionCompareForm,
+    RevisionRestoreForm,
 )
-from connectors.models import ConnectorDraft, Membership, Revision
+from connectors.models import ConnectorDraft, Revision
 
-from .access import current_team, draft_access, require_role
+from .access import draft_access, wants_fragment
+from .teams import current_membership, team_membership
 
 
 class HtmxHttpRequest(HttpRequest):
+    """A request through django-htmx's middleware (the reports' views type theirs with it)."""
+
     htmx: HtmxDetails
 
 
-def _team_membership(request: HttpRequest, role: str = "viewer") -> Membership:
-    """The user's membership in the current team, checked against ``role``."""
-    team = current_team(request)
-    membership = selectors.membership_get(user=request.user, team=team) if team else None
-    if membership is None:
-        raise Http404("You are not in a team yet.")
-    require_role(membership, role)
-    return membership
-
-
 def draft_edit_url(draft: ConnectorDraft) -> str:
-    """The wizard when it is wired, else the draft's history page."""
-    try:
-        return reverse("connectors:wizard", args=[draft.pk])
-    except NoReverseMatch:
-        return reverse("connectors:draft_history", args=[draft.pk])
+    return reverse("connectors:wizard", args=[draft.pk])
 
 
 @require_http_methods(["GET"])
 @login_required
-def draft_list(request: HtmxHttpRequest) -> HttpResponse:
-    team = current_team(request)
-    membership = selectors.membership_get(user=request.user, team=team) if team else None
+def draft_list(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    team = membership.team if membership else None
     form = DraftSearchForm(request.GET)
     query = form.cleaned_data.get("q", "") if form.is_valid() else ""
     drafts = (
@@ -64,7 +55,7 @@ def draft_list(request: HtmxHttpRequest) -> HttpResponse:
         if team
         else ConnectorDraft.objects.none()
     )
-    template = "connectors/drafts/list.html" + ("#rows" if request.htmx else "")
+    template = "connectors/drafts/list.html" + ("#rows" if wants_fragment(request) else "")
     context = {"team": team, "membership": membership, "form": form, "drafts": drafts}
     return render(request, template, context)
 
@@ -72,7 +63,7 @@ def draft_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def draft_create(request: HttpRequest) -> HttpResponse:
-    membership = _team_membership(request, "editor")
+    membership = team_membership(request, role="editor")
     form = DraftCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         draft = services.draft_create(
@@ -87,7 +78,7 @@ def draft_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def draft_import(request: HttpRequest) -> HttpResponse:
-    membership = _team_membership(request, "editor")
+    membership = team_membership(request, role="editor")
     form = DraftImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,7 +125,7 @@ def draft_delete(request: HttpRequest, draft_id: int) -> HttpResponse:
 @require_http_methods(["GET"])
 @login_required
 def draft_trash(request: HttpRequest) -> HttpResponse:
-    membership = _team_membership(request)
+    membership = team_membership(request)
     drafts = selectors.draft_trash_list(user=request.user, team=membership.team)
     context = {"team": membership.team, "membership": membership, "drafts": drafts}
     return render(request, "connectors/drafts/trash.html", context)
@@ -147,9 +138,7 @@ def draft_restore(request: HttpRequest, draft_id: int) -> HttpResponse:
         draft = selectors.draft_trashed_get(user=request.user, draft_id=draft_id)
     except ConnectorDraft.DoesNotExist as exc:
         raise Http404("No such draft in the trash.") from exc
-    membership = selectors.membership_get(user=request.user, team=draft.team)
-    assert membership is not None  # draft_trashed_get is scoped by membership
-    require_role(membership, "owner")
+    team_membership(request, draft.team_id, role="owner")
     services.draft_untrash(draft=draft)
     messages.success(request, f"Restored {draft.title}.")
     return redirect("connectors:draft_list")
@@ -174,35 +163,56 @@ def draft_history(request: HttpRequest, draft_id: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @login_required
-def revision_diff(request: HtmxHttpRequest, draft_id: int) -> HttpResponse:
+def revision_diff(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """The difference between two revisions; bad input is shown next to its field."""
     access = draft_access(request, draft_id)
     form = RevisionCompareForm(request.GET)
-    if not form.is_valid():
-        context = {"draft": access.draft, "compare": form}
-        return render(request, "connectors/drafts/diff.html", context, status=400)
-    try:
-        comparison = selectors.revision_compare(
-            draft=access.draft, old=form.cleaned_data["old"], new=form.cleaned_data["new"]
-        )
-    except Revision.DoesNotExist as exc:
-        raise Http404("No such revision.") from exc
-    template = "connectors/drafts/diff.html" + ("#diff" if request.htmx else "")
+    comparison, status = None, 400
+    if form.is_valid():
+        try:
+            comparison = selectors.revision_compare(
+                draft=access.draft, old=form.cleaned_data["old"], new=form.cleaned_data["new"]
+            )
+            status = 200
+        except selectors.RevisionNotFound as missing:
+            _no_such_revisions(form, missing.numbers, newest=access.draft.version)
+            status = 404
     context = {"draft": access.draft, "compare": form, "comparison": comparison}
-    return render(request, template, context)
+    if not wants_fragment(request):
+        return render(request, "connectors/drafts/diff.html", context, status=status)
+    # htmx swaps no 4xx answer: the fragment with the form's errors comes as a 200 (and leaves
+    # the address bar alone, since there is no difference to link to).
+    response = render(request, "connectors/drafts/diff.html#diff", context)
+    return response if comparison else push_url(response, False)
+
+
+def _no_such_revisions(form: RevisionCompareForm, numbers: list[int], *, newest: int) -> None:
+    for name in ("old", "new"):
+        number = form.cleaned_data[name]
+        if number in numbers:
+            form.add_error(name, f"There is no revision {number}; the newest is {newest}.")
 
 
 @require_http_methods(["POST"])
 @login_required
 def revision_restore(request: HttpRequest, draft_id: int, number: int) -> HttpResponse:
+    """Save an old revision as the newest, based on the version the user saw (a save in
+    between is the conflict page, never a silent overwrite)."""
     access = draft_access(request, draft_id, role="editor")
     try:
         revision = selectors.revision_get(draft=access.draft, number=number)
-        based_on = int(request.POST.get("based_on_version", access.draft.version))
-    except (Revision.DoesNotExist, ValueError) as exc:
+    except Revision.DoesNotExist as exc:
         raise Http404("No such revision.") from exc
+    form = RevisionRestoreForm(request.POST)
+    if not form.is_valid():
+        context = {"draft": access.draft, "revision": revision, "form": form}
+        return render(request, "connectors/drafts/restore_invalid.html", context, status=400)
     try:
         services.revision_restore(
-            draft=access.draft, revision=revision, user=request.user, based_on_version=based_on
+            draft=access.draft,
+            revision=revision,
+            user=request.user,
+            based_on_version=form.cleaned_data["based_on_version"],
         )
     except services.DraftConflict as conflict:
         return render(

@@ -1,6 +1,8 @@
 """Teams: the header's switcher, creating a team, and the owners' member management.
 
 A team the user is not in is a 404; managing members needs the owner role (403 otherwise).
+``team_membership`` is that check for every view of a team (the drafts' views use it for the
+current team); the user's memberships are read once per request, the switcher included.
 """
 
 from __future__ import annotations
@@ -18,13 +20,39 @@ from connectors.models import Membership, Team
 
 from .access import CURRENT_TEAM_SESSION_KEY, require_role
 
+_MEMBERSHIPS_ATTRIBUTE = "_connectors_memberships"
 
-def _membership(request: HttpRequest, team_id: int, role: str = "viewer") -> Membership:
-    """The user's membership in team ``team_id``: 404 if not a member, 403 if below ``role``."""
-    team = selectors.team_list(user=request.user).filter(pk=team_id).first()
-    membership = selectors.membership_get(user=request.user, team=team) if team else None
+
+def memberships(request: HttpRequest) -> list[Membership]:
+    """The user's memberships with their teams, by team name; read once per request and kept
+    on it, so the view's role check and the header's team switcher share one query."""
+    cached: list[Membership] | None = getattr(request, _MEMBERSHIPS_ATTRIBUTE, None)
+    if cached is None:
+        cached = list(selectors.membership_list_of(user=request.user))
+        setattr(request, _MEMBERSHIPS_ATTRIBUTE, cached)
+    return cached
+
+
+def current_membership(request: HttpRequest) -> Membership | None:
+    """The membership of the team chosen in the header's switcher, else of the user's first
+    team; None for a user in no team."""
+    mine = memberships(request)
+    chosen = request.session.get(CURRENT_TEAM_SESSION_KEY)
+    return next((m for m in mine if m.team_id == chosen), mine[0] if mine else None)
+
+
+def team_membership(
+    request: HttpRequest, team_id: int | None = None, role: str = "viewer"
+) -> Membership:
+    """The user's membership of team ``team_id`` (default: the current team): 404 if the user
+    is not in it (or in no team at all), 403 if its role is below ``role``."""
+    if team_id is None:
+        membership, missing = current_membership(request), "You are not in a team yet."
+    else:
+        mine = memberships(request)
+        membership, missing = next((m for m in mine if m.team_id == team_id), None), "No such team."
     if membership is None:
-        raise Http404("No such team.")
+        raise Http404(missing)
     require_role(membership, role)
     return membership
 
@@ -42,7 +70,7 @@ def team_switch(request: HttpRequest) -> HttpResponse:
     form = TeamSwitchForm(request.POST)
     if not form.is_valid():
         raise Http404("No such team.")
-    membership = _membership(request, form.cleaned_data["team"])
+    membership = team_membership(request, form.cleaned_data["team"])
     request.session[CURRENT_TEAM_SESSION_KEY] = membership.team.pk
     return redirect("connectors:draft_list")
 
@@ -64,7 +92,8 @@ def team_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def team_members(request: HttpRequest, team_id: int) -> HttpResponse:
     """The member list for every member; owners also add members here (POST)."""
-    membership = _membership(request, team_id, "owner" if request.method == "POST" else "viewer")
+    role = "owner" if request.method == "POST" else "viewer"
+    membership = team_membership(request, team_id, role)
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = selectors.user_find(identifier=form.cleaned_data["identifier"])
@@ -94,7 +123,7 @@ def team_members(request: HttpRequest, team_id: int) -> HttpResponse:
 @require_http_methods(["POST"])
 @login_required
 def team_member_role(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
-    membership = _membership(request, team_id, "owner")
+    membership = team_membership(request, team_id, "owner")
     member = _member(membership.team, membership_id)
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
@@ -112,13 +141,19 @@ def team_member_role(request: HttpRequest, team_id: int, membership_id: int) -> 
 @require_http_methods(["POST"])
 @login_required
 def team_member_remove(request: HttpRequest, team_id: int, membership_id: int) -> HttpResponse:
-    membership = _membership(request, team_id, "owner")
+    membership = team_membership(request, team_id, "owner")
     member = _member(membership.team, membership_id)
+    leaving = member.pk == membership.pk
     try:
         services.team_member_remove(membership=member)
     except services.LastOwnerError as exc:
         messages.error(request, str(exc))
     else:
+        if leaving:  # the team's pages are no longer theirs to see: back to their drafts
+            if request.session.get(CURRENT_TEAM_SESSION_KEY) == team_id:
+                del request.session[CURRENT_TEAM_SESSION_KEY]
+            messages.success(request, f"You left {membership.team.name}.")
+            return redirect("connectors:draft_list")
         messages.success(request, f"Removed {member.user.get_username()}.")
     return redirect("connectors:team_members", team_id=team_id)
 

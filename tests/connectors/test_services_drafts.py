@@ -72,7 +72,9 @@ def test_revision_restore_adds_a_new_revision() -> None:
     design["general"]["title"] = "Renamed"
     draft = services.draft_save(draft=draft, user=user, design=design, based_on_version=1)
     first = selectors.revision_get(draft=draft, number=1)
-    restored = services.revision_restore(draft=draft, revision=first, user=user)
+    restored = services.revision_restore(
+        draft=draft, revision=first, user=user, based_on_version=draft.version
+    )
     assert (restored.version, restored.title) == (3, "Orders")
     assert restored.revisions.get(number=3).message == "Restored revision 1"
 

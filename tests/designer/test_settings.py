@@ -123,3 +123,24 @@ def test_celery_is_configured_for_safe_redelivery(settings) -> None:
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1
     assert app.conf.broker_url == settings.CELERY_BROKER_URL
+
+
+def test_cache_follows_the_environment(tmp_path: Path) -> None:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DESIGNER_VAR_DIR": str(tmp_path)}
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'])"
+    )
+    backends = []
+    for extra in ({}, {"CACHE_URL": "redis://127.0.0.1:6379/1"}):
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=REPO_ROOT,
+            env={**env, **extra, "DJANGO_SETTINGS_MODULE": "designer.settings"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        backends.append(result.stdout.strip().rsplit(".", 1)[-1])
+    assert backends == ["LocMemCache", "RedisCache"]

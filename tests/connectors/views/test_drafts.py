@@ -302,3 +302,27 @@ def test_another_teams_draft_is_a_404(world: World, name: str, method: str) -> N
 def test_get_on_a_post_only_view_is_405(world: World) -> None:
     url = reverse("connectors:draft_delete", args=[world.draft.pk])
     assert client_for(world.owner).get(url).status_code == 405
+
+
+def test_trash_link_only_for_users_in_a_team(world: World) -> None:
+    from tests.factories import make_user
+
+    trash = f'href="{reverse("connectors:draft_trash")}"'
+    assert trash in client_for(world.viewer).get(reverse("connectors:draft_list")).content.decode()
+    loner = client_for(make_user("loner"))
+    assert trash not in loner.get(reverse("connectors:draft_list")).content.decode()
+
+
+def test_list_rows_link_to_the_wizard(world: World) -> None:
+    body = client_for(world.viewer).get(reverse("connectors:draft_list")).content.decode()
+    assert f'href="{reverse("connectors:wizard", args=[world.draft.pk])}"' in body
+
+
+def test_team_pages_read_the_users_memberships_once(world: World) -> None:
+    client = client_for(world.owner)
+    for name in ("connectors:draft_list", "connectors:draft_trash", "connectors:draft_create"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name)).status_code == 200
+        reads = [q for q in captured if 'FROM "connectors_membership"' in q["sql"]]
+        teams = [q for q in captured if q["sql"].startswith('SELECT "connectors_team"')]
+        assert (len(reads), len(teams)) == (1, 0), name

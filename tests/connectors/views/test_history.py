@@ -6,9 +6,11 @@ import json
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from connectors import services
+from connectors import selectors, services
 from connectors.domain.swagger_import import import_connector
 from connectors.models import ConnectorDraft, Revision
 from tests.connectors.views.conftest import World, swagger_bytes, webhook_swagger
@@ -163,3 +165,144 @@ def test_a_revision_of_another_draft_is_a_404(world: World) -> None:
     other = services.draft_create(team=world.team, user=world.owner, title="Other")
     url = reverse("connectors:revision_download", args=[other.pk, 2])
     assert client_for(world.owner).get(url).status_code == 404
+
+
+# --- restoring needs the version it was based on -----------------------------------------------
+
+
+@pytest.mark.parametrize("data", [{}, {"based_on_version": "abc"}, {"based_on_version": "0"}])
+def test_restore_without_a_valid_based_on_version_is_a_400_naming_the_field(
+    world: World, data: dict[str, str]
+) -> None:
+    draft = save_renamed_operation(world, imported(world))
+    response = client_for(world.editor).post(
+        reverse("connectors:revision_restore", args=[draft.pk, 1]), data
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "based_on_version" in body and "Based on version" in body
+    assert "Nothing was changed" in body
+    draft.refresh_from_db()
+    assert draft.version == 2
+    assert draft.revisions.count() == 2
+
+
+def test_restore_based_on_a_version_not_reached_yet_is_a_conflict(world: World) -> None:
+    draft = save_renamed_operation(world, imported(world))
+    response = client_for(world.editor).post(
+        reverse("connectors:revision_restore", args=[draft.pk, 1]), {"based_on_version": 7}
+    )
+    assert response.status_code == 409
+    assert "Someone saved" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.version == 2
+
+
+def test_restore_of_a_missing_revision_is_still_a_404(world: World) -> None:
+    url = reverse("connectors:revision_restore", args=[world.draft.pk, 9])
+    assert client_for(world.owner).post(url, {"based_on_version": 1}).status_code == 404
+
+
+# --- the compare form shows its errors next to the fields --------------------------------------
+
+
+def field_errors(body: str, name: str) -> str:
+    """The text of the error list Django renders right after field ``name``."""
+    match = re.search(rf'<ul class="errorlist" id="id_{name}_error">(.*?)</ul>', body, re.S)
+    assert match is not None, body
+    return match.group(1)
+
+
+def test_bad_compare_input_without_js_is_a_400_page_with_the_error_at_the_field(
+    world: World,
+) -> None:
+    url = reverse("connectors:revision_diff", args=[world.draft.pk])
+    response = client_for(world.owner).get(url, {"old": "x", "new": 1})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "<html" in body
+    assert "Enter a whole number." in field_errors(body, "old")
+
+
+def test_bad_compare_input_with_htmx_is_a_swappable_fragment_with_the_error(
+    world: World,
+) -> None:
+    url = reverse("connectors:revision_diff", args=[world.draft.pk])
+    response = client_for(world.owner).get(
+        url, {"old": "x", "new": 1}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200  # htmx 2 would not swap a 4xx
+    assert response["HX-Push-Url"] == "false"
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="diff"')
+    assert "<html" not in body
+    assert "Enter a whole number." in field_errors(body, "old")
+
+
+def test_an_unknown_revision_is_an_error_at_its_field(world: World) -> None:
+    draft = save_renamed_operation(world, imported(world))
+    url = reverse("connectors:revision_diff", args=[draft.pk])
+    client = client_for(world.owner)
+    page = client.get(url, {"old": 1, "new": 9})
+    assert page.status_code == 404
+    assert "There is no revision 9; the newest is 2." in field_errors(page.content.decode(), "new")
+    fragment = client.get(url, {"old": 9, "new": 2}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    body = fragment.content.decode()
+    assert body.lstrip().startswith('<section id="diff"')
+    assert "There is no revision 9" in field_errors(body, "old")
+    assert 'id="id_new_error"' not in body
+
+
+def test_history_page_holds_the_compare_form_htmx_swaps(world: World) -> None:
+    draft = save_renamed_operation(world, imported(world))
+    body = client_for(world.owner).get(reverse("connectors:draft_history", args=[draft.pk]))
+    html = body.content.decode()
+    section = html[html.index('<section id="diff"') : html.index("</section>")]
+    assert 'hx-target="#diff"' in section and 'name="old"' in section and 'name="new"' in section
+    assert 'value="1"' in section and 'value="2"' in section
+
+
+# --- the history's breaking changes are computed once per pair of revisions -------------------
+
+
+def test_history_computes_each_pair_once_and_then_loads_no_design(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draft = save_renamed_operation(world, imported(world))
+    calls: list[int] = []
+    original = selectors.breaking_changes
+
+    def counted(old: dict, new: dict) -> list:
+        calls.append(1)
+        return original(old, new)
+
+    monkeypatch.setattr(selectors, "breaking_changes", counted)
+    client = client_for(world.viewer)
+    url = reverse("connectors:draft_history", args=[draft.pk])
+    first = client.get(url)
+    assert len(calls) == 1
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get(url)
+    assert len(calls) == 1
+    assert not [q for q in second_queries if '"connectors_revision"."design"' in q["sql"]]
+    assert [e.breaking for e in second.context["entries"]] == [
+        e.breaking for e in first.context["entries"]
+    ]
+    assert "operationId OnItemCreated was renamed to OnNewItem." in second.content.decode()
+    # A new save: only the new pair is computed, from the designs of its two revisions.
+    design = import_connector(webhook_swagger("OnNewItem")).design
+    services.draft_save(draft=draft, user=world.owner, design=design, based_on_version=2)
+    with CaptureQueriesContext(connection) as third_queries:
+        third = client.get(url)
+    assert len(calls) == 2
+    designs = [q["sql"] for q in third_queries if '"connectors_revision"."design"' in q["sql"]]
+    assert len(designs) == 1
+    loaded = re.search(r"IN \(([^)]*)\)", designs[0])
+    assert loaded is not None
+    assert sorted(int(n.strip(" '")) for n in loaded.group(1).split(",")) == [2, 3]
+    assert [[c.kind for c in e.breaking] for e in third.context["entries"]] == [
+        [],
+        ["renamed-operation-id"],
+        [],
+    ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from connectors import selectors
@@ -179,3 +181,44 @@ def test_member_names_are_escaped(world: World) -> None:
     add_member(world.team, make_user("<i>x</i>"), Membership.Role.VIEWER)
     body = client_for(world.owner).get(members_url(world)).content.decode()
     assert "&lt;i&gt;x&lt;/i&gt;" in body
+
+
+def test_an_owner_who_leaves_lands_on_the_draft_list(world: World) -> None:
+    add_member(world.team, world.editor, Membership.Role.OWNER)
+    client = client_for(world.owner)
+    client.post(reverse("connectors:team_switch"), {"team": world.team.pk})
+    mine = selectors.membership_get(user=world.owner, team=world.team)
+    remove_url = reverse("connectors:team_member_remove", args=[world.team.pk, mine.pk])
+    response = client.post(remove_url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("connectors:draft_list")
+    assert role_of(world.owner, world.team) is None
+    assert CURRENT_TEAM_SESSION_KEY not in client.session
+    body = client.get(response["Location"]).content.decode()
+    assert "You left Acme." in body
+    assert "not in a team yet" in body
+
+
+# --- one read of the user's memberships per request -------------------------------------------
+
+
+def membership_queries(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in captured if 'FROM "connectors_membership"' in q["sql"]]
+
+
+def test_members_page_reads_the_users_memberships_once(world: World) -> None:
+    client = client_for(world.owner)
+    queries = membership_queries(client, members_url(world))
+    # The user's memberships (role check and switcher), then the team's member list.
+    assert len(queries) == 2
+    assert not any('FROM "connectors_team"' in q for q in queries)
+
+
+def test_the_switcher_reuses_the_memberships_of_the_draft_list(world: World) -> None:
+    make_team("Beta", owner=world.viewer)
+    client = client_for(world.viewer)
+    assert len(membership_queries(client, reverse("connectors:draft_list"))) == 1
+    body = client.get(reverse("connectors:draft_list")).content.decode()
+    assert body.index(">Acme</option>") < body.index(">Beta</option>")
