@@ -6,15 +6,30 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint install chromium clean
+.PHONY: run serve test bench lint install upgrade chromium clean
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+# The installer, uv, pinned and kept in its own environment (`uv sync` keeps .venv exactly to the
+# lock, so it would remove itself from there).
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
 
-# Reinstall only when the dependency list changes.
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# Install exactly the locked set (uv.lock); reinstall only when the lock or the project changes.
+# --locked refuses a lock that no longer matches pyproject.toml instead of quietly re-resolving.
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --python $(PYTHON) --quiet
+	touch $(STAMP)
+
+# Refresh the lock to the newest releases the ranges in pyproject.toml allow, then install them.
+upgrade: | $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
+	$(UV) sync --locked --python $(PYTHON)
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -55,4 +70,4 @@ lint: install
 	$(BIN)/mypy designer connectors
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) $(TOOLS) var
