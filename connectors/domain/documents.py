@@ -314,8 +314,22 @@ def _prescan_yaml(text: str, *, name: str) -> None:
     Aliases are refused because ``*anchor`` shares one sub-tree many times: a few lines of
     YAML can stand for gigabytes once written out as JSON ("billion laughs").
     """
+    try:
+        _walk_yaml_events(text, _Loader, name)
+    except yaml.YAMLError as exc:
+        # libyaml reads flow collections ahead of the events it yields and refuses deep ones in
+        # its own words before the walk sees level 65. Walk again with the pure-Python parser,
+        # which yields as it reads: our own error wins wherever it applies, else the first one.
+        try:
+            _walk_yaml_events(text, yaml.SafeLoader, name)
+        except yaml.YAMLError:
+            pass
+        raise exc
+
+
+def _walk_yaml_events(text: str, loader: type[yaml.SafeLoader], name: str) -> None:
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:

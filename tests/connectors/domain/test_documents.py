@@ -271,3 +271,18 @@ def test_bad_utf8_message_names_the_encoding() -> None:
     with pytest.raises(DocumentError) as caught:
         load_document(b'{"a": "\xff"}')
     assert "is not UTF-8 text" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "a: " + "{b: " * 2_000 + "1" + "}" * 2_000 + "\n",
+        "- " + "[" * 1_500 + "]" * 1_500 + "\n",
+        "a:\n  b: " + "[{c: " * 800 + "1" + "}]" * 800 + "\n",
+    ],
+    ids=["flow-mappings", "flow-in-block-list", "mixed-flow"],
+)
+def test_deep_yaml_gets_our_message_whichever_parser_notices_first(data: str) -> None:
+    with pytest.raises(DocumentError, match=f"deeper than {MAX_DEPTH} levels") as caught:
+        load_document(data)
+    assert (caught.value.line, caught.value.column) != (None, None)
