@@ -42,6 +42,16 @@ run: install
 	@echo "Trigger Designer on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
 	SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py run_app $(HOST):$(PORT)
 
+# The production process set on this machine, DEBUG off: gunicorn with WhiteNoise's static
+# files, a Celery worker and Celery beat (Procfile). Settings come from the environment
+# (docs/deploy.md); SECRET_KEY is required and no demo user is created.
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY in the environment (docs/deploy.md)." >&2; exit 2; }
+	DEBUG=false $(BIN)/python manage.py check --deploy
+	DEBUG=false $(BIN)/python manage.py migrate --no-input
+	DEBUG=false $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DEBUG=false PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho --procfile Procfile start
+
 # Browser tests drive Debian's chromium (never a downloaded browser): install it when missing
 # and this machine allows it, else say what to do.
 chromium:

@@ -1,12 +1,16 @@
-"""Project-level views: the home page and a health check for load balancers."""
+"""Project-level views: the home page, a health check for load balancers, the lockout page."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
+
+from . import health
 
 
 @require_GET
@@ -18,6 +22,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """200 when the database and the broker answer, else 503 naming the one that failed."""
+    checks = {"database": health.check_database(), "broker": health.check_broker()}
+    failing = {name: reason for name, reason in checks.items() if reason}
+    body = {
+        "status": "failing" if failing else "ok",
+        "checks": {name: reason or "ok" for name, reason in checks.items()},
+    }
+    response = JsonResponse(body, status=503 if failing else 200)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: Any
+) -> HttpResponse:
+    """django-axes' answer to a login from a username + address that is locked out (429)."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
+    return render(request, "registration/locked_out.html", context, status=429)

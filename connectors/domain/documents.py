@@ -13,6 +13,7 @@ list, dict), so that everything downstream can serialise it with ``json.dumps``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import math
@@ -320,10 +321,8 @@ def _prescan_yaml(text: str, *, name: str) -> None:
         # libyaml reads flow collections ahead of the events it yields and refuses deep ones in
         # its own words before the walk sees level 65. Walk again with the pure-Python parser,
         # which yields as it reads: our own error wins wherever it applies, else the first one.
-        try:
+        with contextlib.suppress(yaml.YAMLError):
             _walk_yaml_events(text, yaml.SafeLoader, name)
-        except yaml.YAMLError:
-            pass
         raise exc
 
 

@@ -197,13 +197,26 @@ def parameter_rows(params: Any) -> SafeString:
     return mark_safe("\n".join(rows))
 
 
+# Deeper properties indent no further: the page must fit a phone's width.
+MAX_INDENT_DEPTH = 8
+
+
+@register.filter
+def depth_class(depth: Any) -> int:
+    """The ``depth-N`` class of a nested property (our CSS has no style attributes)."""
+    try:
+        return max(0, min(int(depth), MAX_INDENT_DEPTH))
+    except (TypeError, ValueError):
+        return 0
+
+
 @register.simple_tag
 def property_rows(form: Any) -> SafeString:
     rows = []
     for row in form.bound_rows():
         prop = row["prop"]
         cells = [
-            f'<th scope="row" style="--depth: {conditional_escape(prop.depth)}">'
+            f'<th scope="row" class="depth-{depth_class(prop.depth)}">'
             f"<code>{conditional_escape(prop.pointer)}</code> "
             f"<small>{conditional_escape(prop.node.get('type', ''))}</small></th>"
         ]

@@ -21,6 +21,7 @@ from connectors.domain.documents import DocumentError
 from connectors.domain.swagger_export import dump_json
 from connectors.domain.swagger_import import PROPERTIES_NAME, SwaggerImportError
 from connectors.forms_drafts import (
+    MAX_UPLOAD_BYTES,
     DraftCreateForm,
     DraftImportForm,
     DraftSearchForm,
@@ -30,6 +31,7 @@ from connectors.forms_drafts import (
 from connectors.models import ConnectorDraft, Revision
 
 from .access import draft_access, wants_fragment
+from .limits import body_limited
 from .teams import current_membership, team_membership
 
 
@@ -75,8 +77,25 @@ def draft_create(request: HttpRequest) -> HttpResponse:
     return render(request, "connectors/drafts/create.html", context, status=status)
 
 
+# The two files and room for the rest of the form.
+MAX_IMPORT_POST_BYTES = 2 * MAX_UPLOAD_BYTES + 64 * 1024
+
+
+def _import_too_large(request: HttpRequest) -> HttpResponse:
+    membership = team_membership(request, role="editor")
+    form = DraftImportForm()
+    form.add_error(
+        None,
+        f"The files sent are larger than {MAX_IMPORT_POST_BYTES // (1024 * 1024)} MB together "
+        f"(each may be {MAX_UPLOAD_BYTES // (1024 * 1024)} MB at most): nothing was imported.",
+    )
+    context = {"form": form, "team": membership.team}
+    return render(request, "connectors/drafts/import.html", context, status=413)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
+@body_limited(MAX_IMPORT_POST_BYTES, _import_too_large)
 def draft_import(request: HttpRequest) -> HttpResponse:
     membership = team_membership(request, role="editor")
     form = DraftImportForm(request.POST or None, request.FILES or None)

@@ -25,7 +25,6 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from connectors import forms, selectors, services
@@ -47,6 +46,7 @@ from connectors.domain.wizard_edit import (
 from connectors.models import ConnectorDraft, Revision
 
 from .access import DraftAccess, draft_access, wants_fragment
+from .limits import body_limited
 from .reports import test_step_context
 
 STEPS = [
@@ -273,26 +273,28 @@ def wizard(request: HttpRequest, draft_id: int) -> HttpResponse:
     return redirect("connectors:wizard_step", draft_id=draft_id, step="general")
 
 
+# A step's form: the icon (the largest field) and room for the rest.
+MAX_STEP_POST_BYTES = ICON_MAX_BYTES + 256 * 1024
+
+
+def _step_too_large(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
+    if step not in dict(STEPS):
+        raise Http404("No such step.")
+    access = draft_access(request, draft_id, role="editor")
+    messages.error(
+        request,
+        f"The form sent is larger than {MAX_STEP_POST_BYTES // 1024} KB (the icon may be "
+        f"{ICON_MAX_BYTES // 1024} KB at most): nothing was saved.",
+    )
+    return _render(request, step, _step_context(request, access, step), status=413)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-@csrf_exempt  # checked below, once the size is known to be sane (the check reads the body)
+@body_limited(MAX_STEP_POST_BYTES, _step_too_large)
 def wizard_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
     if step not in dict(STEPS):
         raise Http404("No such step.")
-    if request.method == "POST" and _body_bytes(request) > MAX_STEP_POST_BYTES:
-        # Refused unread: CSRF's check would parse the body and write an upload to disk.
-        access = draft_access(request, draft_id, role="editor")
-        messages.error(
-            request,
-            f"The form sent is larger than {MAX_STEP_POST_BYTES // 1024} KB (the icon may be "
-            f"{ICON_MAX_BYTES // 1024} KB at most): nothing was saved.",
-        )
-        return _render(request, step, _step_context(request, access, step), status=413)
-    return _wizard_step(request, draft_id, step)
-
-
-@csrf_protect
-def _wizard_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
     if request.method == "GET":
         access = draft_access(request, draft_id)
         return _render(request, step, _step_context(request, access, step))
@@ -307,17 +309,6 @@ def _wizard_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse
 
     url = step_url(draft_id, step)
     return _save(request, access, design, form, form.apply, url, invalid)
-
-
-# A step's form: the icon (the largest field) and room for the rest.
-MAX_STEP_POST_BYTES = ICON_MAX_BYTES + 256 * 1024
-
-
-def _body_bytes(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
 
 
 def step_url(draft_id: int, step: str) -> str:

@@ -58,12 +58,6 @@ def make_report_draft(team: Team | None = None, **kwargs: Any) -> ConnectorDraft
     )
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    """The default hasher is slow on purpose; these tests log in with force_login anyway."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def people(db: None) -> dict[str, Any]:
     """An owner and a viewer of a team with a report draft, and a stranger in another team."""

@@ -131,7 +131,7 @@ def test_property_rows_show_each_property_with_labelled_inputs() -> None:
     html = render("{% property_rows form %}", form=form)
     assert html.count("<tr>") == 3
     assert (
-        '<th scope="row" style="--depth: 1"><code>/owner/login</code> <small>string</small>' in html
+        '<th scope="row" class="depth-1"><code>/owner/login</code> <small>string</small>' in html
     )
     assert 'value="The &lt;id&gt;"' in html
     assert html.count('<label class="sr-only"') == 12

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 def test_healthz_answers_without_login(client: Client) -> None:
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+    assert response["Cache-Control"] == "no-store"
 
 
 def test_home_needs_a_login(client: Client) -> None:

@@ -125,7 +125,7 @@ def test_an_uploaded_icon_is_saved_with_a_revision_and_shown(
     )
     assert "new icon" in draft.revisions.get(number=2).message
     body = client_alice.get(general_url(draft)).content.decode()
-    assert f'src="{icon_url(draft)}?v={icon.digest[:16]}"' in body
+    assert f'href="{icon_url(draft)}?v={icon.digest[:16]}"' in body
     assert "64 x 48 pixels" in body
     assert 'name="remove_icon"' in body
     served = client_alice.get(icon_url(draft))
