@@ -83,13 +83,12 @@ MAX_IMPORT_POST_BYTES = 2 * MAX_UPLOAD_BYTES + 64 * 1024
 
 def _import_too_large(request: HttpRequest) -> HttpResponse:
     membership = team_membership(request, role="editor")
-    form = DraftImportForm()
-    form.add_error(
-        None,
+    messages.error(
+        request,
         f"The files sent are larger than {MAX_IMPORT_POST_BYTES // (1024 * 1024)} MB together "
         f"(each may be {MAX_UPLOAD_BYTES // (1024 * 1024)} MB at most): nothing was imported.",
     )
-    context = {"form": form, "team": membership.team}
+    context = {"form": DraftImportForm(), "team": membership.team}
     return render(request, "connectors/drafts/import.html", context, status=413)
 
 

@@ -130,9 +130,7 @@ def test_property_rows_show_each_property_with_labelled_inputs() -> None:
     form = forms.PropertiesForm(initial=initial, trigger=trigger, design={}, prefix="properties")
     html = render("{% property_rows form %}", form=form)
     assert html.count("<tr>") == 3
-    assert (
-        '<th scope="row" class="depth-1"><code>/owner/login</code> <small>string</small>' in html
-    )
+    assert '<th scope="row" class="depth-1"><code>/owner/login</code> <small>string</small>' in html
     assert 'value="The &lt;id&gt;"' in html
     assert html.count('<label class="sr-only"') == 12
 

@@ -24,9 +24,7 @@ def closed_port() -> Iterator[int]:
         yield holder.getsockname()[1]
 
 
-def test_a_broker_that_does_not_answer_is_a_503_naming_it(
-    client: Client, closed_port: int
-) -> None:
+def test_a_broker_that_does_not_answer_is_a_503_naming_it(client: Client, closed_port: int) -> None:
     with override_settings(CELERY_BROKER_URL=f"redis://127.0.0.1:{closed_port}/0"):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503

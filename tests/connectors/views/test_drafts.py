@@ -216,6 +216,60 @@ def test_import_enforces_csrf(world: World) -> None:
     assert ConnectorDraft.objects.count() == 1
 
 
+@pytest.fixture
+def no_upload_reaches_a_handler(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if any upload handler starts a file (memory or the temporary folder)."""
+    from django.core.files import uploadhandler
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an upload was read before its size was checked")
+
+    for handler in (
+        uploadhandler.TemporaryFileUploadHandler,
+        uploadhandler.MemoryFileUploadHandler,
+    ):
+        monkeypatch.setattr(handler, "new_file", refuse)
+
+
+def test_an_oversized_import_is_refused_before_anything_reads_it(
+    world: World, no_upload_reaches_a_handler: None
+) -> None:
+    declared = 40 * 1024 * 1024  # what the client says it sends; the test sends less
+    response = client_for(world.editor).post(
+        reverse("connectors:draft_import"),
+        {"swagger": upload(swagger_bytes())},
+        CONTENT_LENGTH=str(declared),
+    )
+    assert response.status_code == 413
+    assert "nothing was read" in response.content.decode()
+    assert ConnectorDraft.objects.count() == 1
+
+
+def test_an_import_over_the_form_limit_but_under_the_site_limit_is_a_413_on_the_form(
+    world: World, no_upload_reaches_a_handler: None
+) -> None:
+    response = client_for(world.editor).post(
+        reverse("connectors:draft_import"),
+        {"swagger": upload(swagger_bytes())},
+        CONTENT_LENGTH=str(11 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "larger than 10 MB together" in response.content.decode()
+    assert ConnectorDraft.objects.count() == 1
+
+
+def test_every_endpoint_refuses_a_body_over_the_site_limit_unread(
+    world: World, settings, no_upload_reaches_a_handler: None
+) -> None:
+    response = client_for(world.editor).post(
+        reverse("connectors:draft_create"),
+        {"title": "Big", "file": upload(b"x")},
+        CONTENT_LENGTH=str(settings.MAX_REQUEST_BODY_BYTES + 1),
+    )
+    assert response.status_code == 413
+    assert not ConnectorDraft.objects.filter(title="Big").exists()
+
+
 # --- duplicate, trash, restore ---------------------------------------------------------------
 
 
