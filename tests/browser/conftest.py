@@ -2,7 +2,8 @@
 
 No browser is ever downloaded: chromium must be at /usr/bin/chromium (``apt-get install
 chromium``); without it the browser tests fail with that message. A failing test leaves a
-screenshot of every page it opened in ``test-artifacts/``.
+screenshot of every page it opened in ``test-artifacts/``. Every page any test opens must
+load without a Content-Security-Policy violation (Chromium reports each on the console).
 """
 
 from __future__ import annotations
@@ -61,22 +62,35 @@ def browser(django_db_setup: None, live_server: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
+def csp_violations() -> list[str]:
+    """What Chromium reported as blocked by the Content-Security-Policy, page by page."""
+    return []
+
+
+@pytest.fixture
 def new_page(
-    browser: Any, live_server: Any, transactional_db: None, request: pytest.FixtureRequest
+    browser: Any,
+    live_server: Any,
+    transactional_db: None,
+    request: pytest.FixtureRequest,
+    csp_violations: list[str],
 ) -> Iterator[Callable[[], Any]]:
     """Open pages, each in its own browser context (its own cookies: its own user)."""
     contexts: list[Any] = []
     pages: list[Any] = []
+    violations = csp_violations
 
     def open_page() -> Any:
         context = browser.new_context(base_url=live_server.url, accept_downloads=True)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
+        page.on("console", lambda message: _note_csp_violation(page, message, violations))
         pages.append(page)
         return page
 
     yield open_page
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -88,6 +102,12 @@ def new_page(
                 print(f"could not save {target}: {error}")
     for context in contexts:
         context.close()
+
+
+def _note_csp_violation(page: Any, message: Any, violations: list[str]) -> None:
+    """Chromium reports every resource or inline code the policy blocks on the console."""
+    if "Content Security Policy" in message.text:
+        violations.append(f"{page.url}: {message.text}")
 
 
 @pytest.fixture
