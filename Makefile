@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test bench lint install upgrade chromium clean
+.PHONY: run serve test smoke bench lint install upgrade chromium clean
 
 # The installer, uv, pinned and kept in its own environment (`uv sync` keeps .venv exactly to the
 # lock, so it would remove itself from there).
@@ -66,6 +66,11 @@ chromium:
 
 test: install chromium
 	$(BIN)/python -m pytest
+
+# The production smoke test: `make serve` on PostgreSQL and Redis (SMOKE_DATABASE_URL,
+# SMOKE_REDIS_URL; local servers by default), driven by Chromium.
+smoke: install chromium
+	$(BIN)/python -m pytest -m smoke tests/smoke
 
 # Every benchmark of bench/ (each writes its figures into bench/README.md).
 bench: install
