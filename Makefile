@@ -32,7 +32,21 @@ upgrade: | $(UV)
 	$(UV) sync --locked --python $(PYTHON)
 	touch $(STAMP)
 
-install: $(STAMP)
+# Front-end packages from npm (package-lock.json), copied into static/vendor/ and served from
+# our own static files: Bootstrap, its icon font, and axe-core for the browser tests.
+VENDOR := static/vendor
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons/fonts $(VENDOR)/axe-core
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css* \
+	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css $(VENDOR)/bootstrap-icons/
+	cp node_modules/bootstrap-icons/font/fonts/bootstrap-icons.woff* $(VENDOR)/bootstrap-icons/fonts/
+	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe-core/
+	touch $@
+
+install: $(STAMP) $(VENDOR)/.installed
 
 # Web server and a real Celery worker on the embedded defaults (SQLite + SQLAlchemy broker under
 # var/); Ctrl-C stops both.
