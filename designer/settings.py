@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     # Before staticfiles, so runserver serves static files the way production does.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's own form templates, found through the project's template settings so that
+    # templates/django/forms/ can dress the widgets in the design system's markup.
+    "django.forms",
     "django_htmx",
     "template_partials",
     "axes",
@@ -192,6 +195,13 @@ STORAGES = {
         )
     },
 }
+
+# Files served at the site's root (favicon.ico), by WhiteNoise like the static files.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+
+# Forms render through the project's templates: Bootstrap's markup for fields and widgets
+# (templates/forms/, templates/django/forms/widgets/).
+FORM_RENDERER = "designer.forms.SiteFormRenderer"
 
 # Content-Security-Policy on every response: scripts and styles from our own static files only
 # (no inline script, no eval, no inline style); htmx is configured to match (base.html).
