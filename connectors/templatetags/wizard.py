@@ -80,9 +80,10 @@ def wizard_stepper(context: template.Context) -> SafeString:
         here = key == current
         items.append(
             format_html(
-                '<li{}><a href="{}" hx-get="{}" hx-target="#wizard" hx-swap="outerHTML" '
-                'hx-push-url="true"{}><span class="num">{}</span> {}</a></li>',
-                mark_safe(' class="current"' if here else ""),
+                '<li class="stepper-item{}"><a href="{}" hx-get="{}" hx-target="#wizard" '
+                'hx-swap="outerHTML" hx-push-url="true"{}><span class="stepper-num">{}</span> '
+                '<span class="stepper-label">{}</span></a></li>',
+                mark_safe(" current" if here else ""),
                 href,
                 href,
                 mark_safe(' aria-current="step"' if here else ""),
@@ -91,7 +92,7 @@ def wizard_stepper(context: template.Context) -> SafeString:
             )
         )
     return format_html(
-        '<nav aria-label="Wizard steps">\n<ol class="stepper">\n{}\n</ol>\n</nav>',
+        '<nav aria-label="Wizard steps" class="stepper-nav">\n<ol class="stepper">\n{}\n</ol>\n</nav>',
         mark_safe("\n".join(items)),
     )
 
