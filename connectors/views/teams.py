@@ -131,6 +131,8 @@ def team_member_role(request: HttpRequest, team_id: int, membership_id: int) -> 
     else:
         try:
             services.team_member_role_change(membership=member, role=form.cleaned_data["role"])
+        except Membership.DoesNotExist as exc:  # removed while this request waited for the lock
+            raise Http404("No such member.") from exc
         except services.LastOwnerError as exc:
             messages.error(request, str(exc))
         else:
