@@ -108,7 +108,10 @@ class TeamSwitchForm(forms.Form):
 
 class MemberAddForm(forms.Form):
     identifier = forms.CharField(label="Username or email", max_length=254)
-    role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)
+    # Viewer unless the owner picks more: the least a new member can do is the safe default.
+    role = forms.ChoiceField(
+        label="Role", choices=Membership.Role.choices, initial=Membership.Role.VIEWER
+    )
 
 
 class MemberRoleForm(forms.Form):
