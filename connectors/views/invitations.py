@@ -81,6 +81,8 @@ def invitation_revoke(request: HttpRequest, team_id: int, invitation_id: int) ->
         raise Http404("No such invitation.") from exc
     try:
         services.invitation_revoke(invitation=invitation)
+    except Invitation.DoesNotExist as exc:  # the team was deleted in the meantime
+        raise Http404("No such invitation.") from exc
     except services.InvitationClosed:
         messages.error(request, f"{invitation.email} has joined already with this invitation.")
     else:
@@ -117,6 +119,8 @@ def _join(request: HttpRequest, invitation: Invitation) -> HttpResponse:
             acceptance = services.invitation_accept(invitation=invitation, user=request.user)
         except services.InvitationClosed as exc:  # used by someone else in the meantime
             return _closed(request, invitation, exc.state)
+        except Invitation.DoesNotExist:  # its team was deleted in the meantime
+            return _closed(request, None, "invalid")
         return _enter(request, invitation, acceptance.membership, joined=acceptance.joined)
     membership = selectors.membership_get(user=request.user, team=invitation.team)
     context = {"invitation": invitation, "membership": membership}
@@ -134,6 +138,8 @@ def _sign_up(request: HttpRequest, invitation: Invitation) -> HttpResponse:
             )
         except services.InvitationClosed as exc:
             return _closed(request, invitation, exc.state)
+        except Invitation.DoesNotExist:
+            return _closed(request, None, "invalid")
         except services.UsernameTaken:
             form.add_error("username", "A user with that username already exists.")
         else:

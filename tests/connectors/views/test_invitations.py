@@ -395,3 +395,18 @@ def test_a_link_used_while_the_form_was_open_says_so(world: World) -> None:
     assert response.status_code == 410
     assert "This invitation has been used" in response.content.decode()
     assert not get_user_model().objects.filter(username="newbie").exists()
+
+
+def test_an_invitation_deleted_while_the_request_ran_is_a_404(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invitation = invite(world.team)
+    path = link_path(invitation)
+    stale = Invitation.objects.select_related("team").get(pk=invitation.pk)
+    Invitation.objects.filter(pk=invitation.pk).delete()
+    monkeypatch.setattr(selectors, "invitation_by_token", lambda token: stale)
+    signed_up = sign_up(Client(), invitation)
+    assert signed_up.status_code == 404
+    assert "This invitation link is not valid" in signed_up.content.decode()
+    assert client_for(world.stranger).post(path).status_code == 404
+    assert not get_user_model().objects.filter(username="newbie").exists()
