@@ -53,7 +53,7 @@ def test_a_role_change_decides_on_the_row_not_on_the_callers_stale_copy(team: Te
     assert Membership.objects.get(pk=eddie.pk).role == Membership.Role.OWNER
 
 
-def test_a_role_change_of_someone_who_left_is_does_not_exist(team: Team) -> None:
+def test_a_role_change_for_someone_who_left_raises_does_not_exist(team: Team) -> None:
     eddie = add_member(team, make_user("eddie"), Membership.Role.EDITOR)
     services.team_member_remove(membership=eddie)
     with pytest.raises(Membership.DoesNotExist):
