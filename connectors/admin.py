@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from .models import ConnectorDraft, Membership, Revision, Team
+from .models import ConnectorDraft, Invitation, Membership, Revision, Team
 
 
 class MembershipInline(admin.TabularInline):
@@ -23,6 +24,30 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "team"]
     search_fields = ["user__username", "user__email", "team__name"]
     autocomplete_fields = ["user", "team"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "team", "role", "sent_at", "mail_status", "accepted_at", "revoked_at"]
+    list_filter = ["role", "mail_status", "team"]
+    search_fields = ["email", "team__name"]
+    list_select_related = ["team"]
+    # Changes go through the services (locks, one open invitation per address): read only here.
+    readonly_fields = [
+        "team",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "sent_at",
+        "mail_status",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 class RevisionInline(admin.TabularInline):

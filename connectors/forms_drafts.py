@@ -1,10 +1,12 @@
-"""Forms of the draft list, the import dialog, the history page and team management."""
+"""Forms of the draft list, the import dialog, the history page, team management and invitations."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
 
 from .models import Membership
 
@@ -108,8 +110,42 @@ class TeamSwitchForm(forms.Form):
 
 class MemberAddForm(forms.Form):
     identifier = forms.CharField(label="Username or email", max_length=254)
-    role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)
+    # Viewer unless the owner picks more: the least a new member can do is the safe default.
+    role = forms.ChoiceField(
+        label="Role", choices=Membership.Role.choices, initial=Membership.Role.VIEWER
+    )
 
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)
+
+
+class InvitationForm(forms.Form):
+    """An owner invites an email address. Its ids are its own: the members page also holds the
+    add-member form, whose role field would otherwise share ``id_role``."""
+
+    email = forms.EmailField(label="Email", max_length=254)
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Membership.Role.choices,
+        initial=Membership.Role.VIEWER,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("auto_id", "id_invite_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_role(self) -> str:
+        role: str = self.cleaned_data.get("role") or Membership.Role.VIEWER
+        return role
+
+
+class InvitationSignUpForm(UserCreationForm):
+    """A new account from an invitation: a username and a password checked by Django's password
+    validators. The email is the invitation's; it is on the form's user so that the similarity
+    validator compares the password with it too."""
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any):
+        kwargs["instance"] = get_user_model()(email=email)
+        super().__init__(*args, **kwargs)

@@ -1,4 +1,5 @@
-"""Teams, their members and the connector drafts they share, with every saved revision.
+"""Teams, their members (and the invitations that bring new ones) and the connector drafts they
+share, with every saved revision.
 
 A draft stores its *design* (see ``connectors.domain.design``), never the swagger: the files are
 derived from the design on demand. ``version`` is bumped by every save and guards against lost
@@ -8,10 +9,12 @@ table (``DraftIcon``), so loading a draft never loads the image.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from .fields import OrderedJSONField
 
@@ -56,6 +59,73 @@ class Membership(models.Model):
     @property
     def can_edit(self) -> bool:
         return self.role in (self.Role.OWNER, self.Role.EDITOR)
+
+
+class Invitation(models.Model):
+    """An owner's invitation of an email address into a team, with the role it will get.
+
+    Open until accepted or revoked; it expires ``INVITATION_MAX_AGE_DAYS`` after it was last
+    sent. A team has at most one open invitation per address: inviting the address again
+    re-sends that one (fresh expiry, the new role, same link; see ``services_teams``).
+    """
+
+    class MailStatus(models.TextChoices):
+        PENDING = "pending", "Not mailed yet"
+        SENT = "sent", "Mailed"
+        FAILED = "failed", "Mail not sent"
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        USED = "used", "Used"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()  # lower case: one open invitation per address, whatever its case
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.VIEWER
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When it was last (re-)sent: the expiry counts from here.
+    sent_at = models.DateTimeField(default=timezone.now)
+    mail_status = models.CharField(
+        max_length=10, choices=MailStatus.choices, default=MailStatus.PENDING
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.email} to {self.team_id} ({self.role})"
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.sent_at + timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at is not None:
+            return self.State.USED
+        if self.revoked_at is not None:
+            return self.State.REVOKED
+        if timezone.now() >= self.expires_at:
+            return self.State.EXPIRED
+        return self.State.OPEN
 
 
 class ConnectorDraft(models.Model):

@@ -10,15 +10,18 @@ from dataclasses import astuple, dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.cache import cache
 from django.db.models import F, QuerySet
 
+from . import invitation_links
 from .domain.changes import BreakingChange, DiffLine, breaking_changes, diff_lines
 from .domain.design import DesignError, migrate_design
 from .domain.swagger_export import dump_json, export_swagger
 from .models import (
     ConnectorDraft,
     DraftIcon,
+    Invitation,
     Membership,
     Report,
     Revision,
@@ -151,6 +154,27 @@ def membership_list(*, team: Team) -> QuerySet[Membership]:
 
 def membership_get_by_id(*, team: Team, membership_id: int) -> Membership:
     return team.memberships.select_related("user", "team").get(pk=membership_id)
+
+
+def invitation_list_open(*, team: Team) -> QuerySet[Invitation]:
+    """The team's invitations neither used nor revoked (expired ones too), newest first."""
+    invitations = team.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    return invitations.select_related("invited_by").order_by("-sent_at", "-pk")
+
+
+def invitation_get(*, team: Team, invitation_id: int) -> Invitation:
+    """Invitation ``invitation_id`` of ``team``; ``Invitation.DoesNotExist`` for another team's."""
+    return team.invitations.select_related("team").get(pk=invitation_id)
+
+
+def invitation_by_token(*, token: str) -> Invitation:
+    """The invitation a link names, whatever its state: the signed token is the key, as the
+    invited person may have no account yet. ``Invitation.DoesNotExist`` for a tampered link."""
+    try:
+        pk = invitation_links.invitation_id(token)
+    except signing.BadSignature as exc:
+        raise Invitation.DoesNotExist("No invitation has this link.") from exc
+    return Invitation.objects.select_related("team", "invited_by").get(pk=pk)
 
 
 def user_find(*, identifier: str) -> Any:

@@ -7,6 +7,7 @@ app_name = "connectors"
 urlpatterns = [
     path("", include("connectors.views.drafts")),
     path("", include("connectors.views.teams")),
+    path("", include("connectors.views.invitations")),
     path("", include("connectors.views.wizard")),
     path("", include("connectors.views.reports")),
     # Machine endpoints: no login, no CSRF (APIs call them, not browsers).

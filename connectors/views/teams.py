@@ -1,4 +1,5 @@
-"""Teams: the header's switcher, creating a team, and the owners' member management.
+"""Teams: the header's switcher, creating a team, and the owners' member management (the
+members page also lists the open invitations, which ``views.invitations`` sends and revokes).
 
 A team the user is not in is a 404; managing members needs the owner role (403 otherwise).
 ``team_membership`` is that check for every view of a team (the drafts' views use it for the
@@ -7,6 +8,7 @@ current team); the user's memberships are read once per request, the switcher in
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +17,14 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from connectors import selectors, services
-from connectors.forms_drafts import MemberAddForm, MemberRoleForm, TeamCreateForm, TeamSwitchForm
+from connectors.forms_drafts import (
+    InvitationForm,
+    MemberAddForm,
+    MemberRoleForm,
+    TeamCreateForm,
+    TeamSwitchForm,
+)
+from connectors.invitation_links import invitation_url
 from connectors.models import Membership, Team
 
 from .access import CURRENT_TEAM_SESSION_KEY, require_role
@@ -109,14 +118,37 @@ def team_members(request: HttpRequest, team_id: int) -> HttpResponse:
             else:
                 messages.success(request, f"Added {user.get_username()}.")
                 return redirect("connectors:team_members", team_id=team_id)
+    return members_page(request, membership, form=form)
+
+
+def members_page(
+    request: HttpRequest,
+    membership: Membership,
+    *,
+    form: MemberAddForm | None = None,
+    invite_form: InvitationForm | None = None,
+) -> HttpResponse:
+    """The members page with the owners' two forms (as posted, with their errors: then it is a
+    400). Only owners get the team's open invitations and their links."""
+    form = form or MemberAddForm()
+    invite_form = invite_form or InvitationForm()
+    team = membership.team
+    invitations = (
+        [(i, invitation_url(i)) for i in selectors.invitation_list_open(team=team)]
+        if membership.role == Membership.Role.OWNER
+        else []
+    )
     context = {
-        "team": membership.team,
+        "team": team,
         "membership": membership,
-        "members": selectors.membership_list(team=membership.team),
+        "members": selectors.membership_list(team=team),
         "form": form,
+        "invite_form": invite_form,
+        "invitations": invitations,
+        "invitation_days": settings.INVITATION_MAX_AGE_DAYS,
         "roles": Membership.Role.choices,
     }
-    status = 400 if form.errors else 200
+    status = 400 if form.errors or invite_form.errors else 200
     return render(request, "connectors/teams/members.html", context, status=status)
 
 
@@ -131,6 +163,8 @@ def team_member_role(request: HttpRequest, team_id: int, membership_id: int) -> 
     else:
         try:
             services.team_member_role_change(membership=member, role=form.cleaned_data["role"])
+        except Membership.DoesNotExist as exc:  # removed while this request waited for the lock
+            raise Http404("No such member.") from exc
         except services.LastOwnerError as exc:
             messages.error(request, str(exc))
         else:

@@ -89,6 +89,13 @@ def test_owner_adds_an_existing_user_by_username_or_email(world: World, identifi
     assert role_of(newbie, world.team) == Membership.Role.VIEWER
 
 
+def test_the_add_member_form_offers_viewer_first_chosen(world: World) -> None:
+    page = client_for(world.owner).get(members_url(world)).content.decode()
+    add_form = page[page.index("<h2>Add a member</h2>") :]
+    assert '<option value="viewer" selected>Viewer</option>' in add_form
+    assert '<option value="owner">Owner</option>' in add_form
+
+
 def test_adding_an_unknown_user_is_a_form_error(world: World) -> None:
     response = client_for(world.owner).post(
         members_url(world), {"identifier": "ghost", "role": "viewer"}
