@@ -32,7 +32,7 @@ def test_an_invited_colleague_signs_up_from_the_copied_link(
     assert invite.get_by_label("Role").input_value() == "viewer"
     with page.expect_navigation():
         invite.get_by_role("button", name="Send invitation").click()
-    assert "Invitation mailed to newbie@example.com" in page.locator(".messages").inner_text()
+    assert "Invitation mailed to newbie@example.com" in page.locator(".app-toasts").inner_text()
     link = page.get_by_label("Invitation link for newbie@example.com").input_value()
     assert link.startswith(f"{live_server.url}/invitations/")
 
@@ -47,7 +47,7 @@ def test_an_invited_colleague_signs_up_from_the_copied_link(
     guest.wait_for_url("**/drafts/")
     assert guest.locator("h1").inner_text() == "Connector drafts of Acme"
     assert guest.get_by_role("link", name="Orders", exact=True).count() == 1
-    assert "Welcome to Acme" in guest.locator(".messages").inner_text()
+    assert "Welcome to Acme" in guest.locator(".app-toasts").inner_text()
 
     again = new_page()
     response = again.goto(link)
