@@ -217,10 +217,40 @@ SIMULATOR_SLOW_SECONDS = float(
 # A notification larger than this is refused by /hooks/<token>/ (413).
 HOOK_MAX_BODY_BYTES = int(os.environ.get("HOOK_MAX_BODY_BYTES", str(256 * 1024)))
 
+# Logs never carry what a URL may hold: query values (an API key sent "in query") and the tokens
+# of /sim/<token>/ and /hooks/<token>/ (designer/logfilters.py). The filter sits on every
+# handler, so whatever logs through them is scrubbed, and on the loggers that print URLs, so that
+# a handler added to them later sees scrubbed records too. Django's own "django" and
+# "django.server" handlers are replaced by these (theirs would not scrub).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"scrub": {"()": "designer.logfilters.ScrubFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["scrub"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["scrub"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["scrub"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }
