@@ -5,13 +5,17 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterator
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from celery.signals import after_setup_logger, after_setup_task_logger
 from celery.utils.dispatch import Signal
 from django.conf import settings
+from gunicorn.config import Config
 
 import designer.celery  # noqa: F401  (connects the signal receivers, as the worker does)
+from designer.gunicorn_logging import ScrubbingLogger, scrub_atom
 from designer.logfilters import ScrubFilter, scrub, scrub_query, scrub_target
 
 R = "[redacted]"
@@ -145,3 +149,58 @@ def test_the_logging_settings_scrub_every_handler() -> None:
     ]
     assert len(ours) == 2
     assert all(any(isinstance(f, ScrubFilter) for f in handler.filters) for handler in ours)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("r", "GET /sim/tok3n/x?api_key=S HTTP/1.1", f"GET /sim/{R}/x?api_key={R} HTTP/1.1"),
+        ("r", "garbage?k=S", f"garbage?k={R}"),
+        ("U", "/hooks/tok3n/", f"/hooks/{R}/"),
+        ("q", "api_key=S&since=2", f"api_key={R}&since={R}"),
+        ("{query_string}e", "api_key=S", f"api_key={R}"),
+        ("{raw_uri}e", "/sim/tok3n/x?api_key=S", f"/sim/{R}/x?api_key={R}"),
+        ("f", "http://d.example.com/sim/tok3n/?k=S", f"http://d.example.com/sim/{R}/?k={R}"),
+        ("{location}o", "http://d.example.com/sim/tok3n/h/1", f"http://d.example.com/sim/{R}/h/1"),
+        ("{authorization}i", "Basic YW5uOnB3", R),
+        ("{x-api-key}i", "SECRET", R),
+        ("{http_authorization}e", "Bearer SECRET", R),
+        ("{set-cookie}o", "sessionid=SECRET", R),
+        ("u", "sk_live_as_user", R),
+        ("u", "-", "-"),
+        ("s", 404, 404),
+        ("a", "python-httpx/0.28", "python-httpx/0.28"),
+    ],
+)
+def test_gunicorn_access_atoms(key: str, value: object, expected: object) -> None:
+    assert scrub_atom(key, value) == expected
+
+
+def test_gunicorn_access_line_whatever_the_format() -> None:
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    cfg.set("access_log_format", '"%(r)s" %(U)s?%(q)s %({x-api-key}i)s %({query_string}e)s')
+    logger = ScrubbingLogger(cfg)
+    stream = io.StringIO()
+    logger.access_log.handlers[0].setStream(stream)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/sim/tok3n/x?api_key=SECRET",
+        "PATH_INFO": "/sim/tok3n/x",
+        "QUERY_STRING": "api_key=SECRET",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+    response = SimpleNamespace(status="404 Not Found", sent=12, headers=[])
+    request = SimpleNamespace(headers=[("X-API-KEY", "SECRET")])
+    logger.access(response, request, environ, timedelta(milliseconds=3))
+    line = stream.getvalue()
+    assert line == f'"GET /sim/{R}/x?api_key={R} HTTP/1.1" /sim/{R}/x?api_key={R} {R} api_key={R}\n'
+
+
+def test_gunicorn_error_log_is_filtered() -> None:
+    cfg = Config()
+    logger = ScrubbingLogger(cfg)
+    stream = io.StringIO()
+    logger.error_log.handlers[0].setStream(stream)
+    logger.error("Error handling request %s", "/sim/tok3n/x?api_key=SECRET")
+    assert stream.getvalue().endswith(f"Error handling request /sim/{R}/x?api_key={R}\n")
