@@ -221,7 +221,9 @@ HOOK_MAX_BODY_BYTES = int(os.environ.get("HOOK_MAX_BODY_BYTES", str(256 * 1024))
 # of /sim/<token>/ and /hooks/<token>/ (designer/logfilters.py). The filter sits on every
 # handler, so whatever logs through them is scrubbed, and on the loggers that print URLs, so that
 # a handler added to them later sees scrubbed records too. Django's own "django" and
-# "django.server" handlers are replaced by these (theirs would not scrub).
+# "django.server" handlers are replaced by these (theirs would not scrub). httpx and httpcore log
+# every URL they call (the simulator's fire URL, each delivery to /hooks/<token>/) at INFO and
+# DEBUG: WARNING keeps them quiet, the filter covers an operator who turns them up.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -252,5 +254,7 @@ LOGGING = {
             "level": "INFO",
             "propagate": False,
         },
+        "httpx": {"level": "WARNING", "filters": ["scrub"]},
+        "httpcore": {"level": "WARNING", "filters": ["scrub"]},
     },
 }

@@ -136,11 +136,13 @@ def test_the_celery_workers_own_handlers_get_the_filter(signal: Signal) -> None:
     assert len(logger.handlers[0].filters) == 1
 
 
-def test_the_logging_settings_scrub_every_handler() -> None:
+def test_the_logging_settings_scrub_every_handler_and_quiet_httpx() -> None:
     config = settings.LOGGING
     assert all("scrub" in handler["filters"] for handler in config["handlers"].values())
-    for name in ("django.server", "django.request"):
+    for name in ("django.server", "django.request", "httpx", "httpcore"):
         assert "scrub" in config["loggers"][name]["filters"], name
+    for name in ("httpx", "httpcore"):
+        assert logging.getLogger(name).getEffectiveLevel() == logging.WARNING
     ours = [  # the handlers LOGGING made (pytest adds capturing handlers of its own to root)
         handler
         for name in ("", "django.server")
