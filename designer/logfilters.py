@@ -20,8 +20,11 @@ import re
 from typing import Any
 
 REDACTED = "[redacted]"
-# A "?" right after a URL character opens a query; it runs to whitespace, a quote, a bracket or
-# a fragment ("GET /x?a=1 HTTP/1.1", "'http://h/x?a=1'", "<http://h/x?a=1>").
+# A request line as servers log it: its whole target is scrubbed, even a quote a client sent
+# unencoded in a query value.
+_REQUEST_LINE = re.compile(r"\b([A-Z]{3,10}) (\S+) (HTTP/\d(?:\.\d)?)")
+# Elsewhere, a "?" right after a URL character opens a query; it runs to whitespace, a quote, a
+# bracket or a fragment ("'http://h/x?a=1'", "<http://h/x?a=1>", '{"url": "http://h/x?a=1"}').
 _QUERY = re.compile(r"(?<=[^\s?])\?([^\s\"'<>`#]*)")
 # The segment after /hooks/ or /sim/ anywhere in a path or URL (SITE_URL may have a prefix).
 _TOKEN = re.compile(r"(/(?:hooks|sim)/)[^/?#\s\"'<>`]+")
@@ -57,6 +60,7 @@ def scrub(text: str) -> str:
     """Any text: every URL query in it loses its values, every machine token is masked."""
     if not any(marker in text for marker in _MARKERS):
         return text  # the common case, and the cheap one
+    text = _REQUEST_LINE.sub(lambda line: f"{line[1]} {scrub_target(line[2])} {line[3]}", text)
     text = _QUERY.sub(lambda found: "?" + scrub_query(found[1]), text)
     return mask_tokens(text)
 

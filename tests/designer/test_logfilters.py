@@ -30,6 +30,14 @@ R = "[redacted]"
         ),
         ("/orders?api_key=SECRET&since=2", f"/orders?api_key={R}&since={R}"),
         (
+            '"GET /x?a=S\'E"C<R>E`T#T HTTP/1.1" 400 5',  # a client that encodes nothing
+            f'"GET /x?a={R} HTTP/1.1" 400 5',
+        ),
+        (
+            "Invalid request: 'POST /hooks/tok3n/?k=S HTTP/1.0'",
+            f"Invalid request: 'POST /hooks/{R}/?k={R} HTTP/1.0'",
+        ),
+        (
             'HTTP Request: POST http://127.0.0.1:8000/hooks/aB3_-xYz123/ "HTTP/1.1 202 Accepted"',
             f'HTTP Request: POST http://127.0.0.1:8000/hooks/{R}/ "HTTP/1.1 202 Accepted"',
         ),
