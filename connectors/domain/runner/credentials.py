@@ -4,7 +4,7 @@ Purpose: ``apply`` adds the connection's authentication to a request the way the
 (basic, API key in a header or the query, OAuth bearer token); nothing else (operation
 parameters are not the connection's, which is why a DELETE can lack them: USERS.md A3).
 ``redact`` replaces every secret value, in every form it can take (``secret_forms``: URL-encoded,
-base64, JSON-escaped by an API that echoes the request, at any of three depths), and every
+base64, JSON-escaped by an API that echoes the request, up to three levels deep), and every
 authentication header value with ``[redacted]`` before an exchange is stored.
 
 Input: ``Credentials`` typed in for this run, the design's ``security`` object.
