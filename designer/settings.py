@@ -315,10 +315,44 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Trigger Designer <nor
 # How long an invitation link works after it was (last) sent.
 INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7"))
 
+# Logs never carry what a URL may hold: query values (an API key sent "in query") and the tokens
+# of /sim/<token>/ and /hooks/<token>/ (designer/logfilters.py). The filter sits on every
+# handler, so whatever logs through them is scrubbed, and on the loggers that print URLs, so that
+# a handler added to them later sees scrubbed records too. Django's own "django" and
+# "django.server" handlers are replaced by these (theirs would not scrub). httpx and httpcore log
+# every URL they call (the simulator's fire URL, each delivery to /hooks/<token>/) at INFO and
+# DEBUG: WARNING keeps them quiet, the filter covers an operator who turns them up.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"scrub": {"()": "designer.logfilters.ScrubFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["scrub"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["scrub"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["scrub"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        "httpx": {"level": "WARNING", "filters": ["scrub"]},
+        "httpcore": {"level": "WARNING", "filters": ["scrub"]},
+    },
 }

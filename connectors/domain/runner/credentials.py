@@ -3,8 +3,9 @@
 Purpose: ``apply`` adds the connection's authentication to a request the way the platform does
 (basic, API key in a header or the query, OAuth bearer token); nothing else (operation
 parameters are not the connection's, which is why a DELETE can lack them: USERS.md A3).
-``redact`` replaces every secret value (also URL- and base64-encoded) and every authentication
-header value with ``[redacted]`` before an exchange is stored.
+``redact`` replaces every secret value, in every form it can take (``secret_forms``: URL-encoded,
+base64, JSON-escaped by an API that echoes the request, up to three levels deep), and every
+authentication header value with ``[redacted]`` before an exchange is stored.
 
 Input: ``Credentials`` typed in for this run, the design's ``security`` object.
 Output: headers/params filled in place; redacted copies of ``Exchange``s.
@@ -15,10 +16,11 @@ from __future__ import annotations
 import base64
 import dataclasses
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
-from urllib.parse import quote, quote_plus
 
 from .model import Exchange
+from .secret_forms import forms_of
 
 REDACTED = "[redacted]"
 # Header names (lower case) whose values are credentials whatever they hold: hidden in stored
@@ -39,11 +41,16 @@ class Credentials:
     token: str | None = None
 
     def secrets(self) -> list[str]:
-        """Every value that must not appear in a stored exchange, encodings included."""
+        """Every value that must not appear in a stored exchange, in every form, longest first."""
+        return list(self._forms)
+
+    @cached_property
+    def _forms(self) -> tuple[str, ...]:
+        # Built once per Credentials (a few hundred escapes): every exchange of the run is
+        # redacted with the same list.
         values = [value for value in (self.password, self.api_key, self.token) if value]
-        if self.username and self.password:
-            values.append(_basic(self.username, self.password))
-        return _with_encodings(values)
+        basic = (self.username, self.password or "") if self.username else None
+        return forms_of(values, basic)
 
     def __repr__(self) -> str:  # a log line or a traceback must not print the secrets
         return f"Credentials(security_type={self.security_type!r}, [redacted])"
@@ -51,12 +58,6 @@ class Credentials:
 
 def _basic(username: str, password: str) -> str:
     return base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
-
-
-def _with_encodings(values: list[str]) -> list[str]:
-    found = {form for value in values for form in (value, quote(value, safe=""), quote_plus(value))}
-    # Longest first, so that a secret containing another is replaced whole.
-    return sorted((value for value in found if len(value) >= 3), key=len, reverse=True)
 
 
 def apply(
@@ -105,7 +106,8 @@ def redact(
 
 
 def scrub(text: str, secrets: list[str]) -> str:
-    """``text`` with every secret value replaced by ``[redacted]``."""
+    """``text`` with every secret value replaced by ``[redacted]`` (``secrets`` longest first,
+    as ``Credentials.secrets`` gives them)."""
     for secret in secrets:
         text = text.replace(secret, REDACTED)
     return text

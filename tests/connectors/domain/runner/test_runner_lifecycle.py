@@ -247,6 +247,9 @@ def test_a_refused_base_url_is_a_finding_and_sends_nothing() -> None:
 def test_secrets_never_appear_in_the_logs(caplog: pytest.LogCaptureFixture) -> None:
     design = polling_design()
     design["security"]["apiKey"]["in"] = "query"  # the key travels in URLs, which get logged
+    # LOGGING keeps httpx and httpcore at WARNING: turned up here, as an operator might.
+    for name in ("httpx", "httpcore"):
+        caplog.set_level(logging.DEBUG, logger=name)
     with caplog.at_level(logging.DEBUG), FakeApi() as api:
         run(api, design)
     assert caplog.records
