@@ -6,10 +6,14 @@ into an HTTP response. Registered hooks live in ``SimulatorSession.hooks`` (hook
 session, as JSON key order is not kept by every database). A trigger may have several live hooks
 (the platform registers again when a flow's trigger inputs change); a DELETE removes only its
 own, and a DELETE of an unknown or deleted hook is a 404. Deliveries go over HTTP to the callback
-URL, but only to this app's own ``/hooks/<token>/`` receiver (the simulator is reachable without
-login, so it must not become a way to make this server call anywhere): a registration with any
-other callback URL is refused with 400, and ``_deliver_all``, where every delivery is sent,
-refuses it again.
+URL, but only to this app's own receiver, ``<SITE_URL>/hooks/<token>/`` with the token of a
+callback hook of the session's report (the simulator is reachable without login, so it must not
+become a way to make this server call anywhere): a registration with any other callback URL is
+refused with 400, and ``_deliver_all``, where every delivery is sent, refuses it again.
+
+Every absolute URL the simulator builds or accepts is on ``settings.SITE_URL``, never on the
+request's ``Host``: Django checks only the host *name* against ALLOWED_HOSTS, so a Host header
+may carry any port (or any host at all with ``ALLOWED_HOSTS = ["*"]``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import httpx
 from django.conf import settings
@@ -71,8 +75,13 @@ def _slow(session: SimulatorSession) -> None:
         time.sleep(settings.SIMULATOR_SLOW_SECONDS)
 
 
+def site_url() -> str:
+    """This app's absolute base: the one source of its absolute URLs (never a request's Host)."""
+    return str(settings.SITE_URL).rstrip("/")
+
+
 def simulator_register(
-    *, session: SimulatorSession, route: simulation.Route, body: Any, origin: str
+    *, session: SimulatorSession, route: simulation.Route, body: Any
 ) -> SimAnswer:
     """Check the body, remember the callback URL, answer 201 with the hook's Location."""
     _slow(session)
@@ -83,12 +92,13 @@ def simulator_register(
     callback = simulation.read_pointer(body, request.get("callbackPointer"))
     if not isinstance(callback, str) or not callback:
         errors.append((pointer, "no callback URL in the body"))
-    elif _receiver_token(callback, _allowed_origins(origin)) is None:
+    elif not _own_hooks(session, [callback]):
         errors.append(
             (
                 pointer,
                 "the simulator delivers only to this app's own callback receiver "
-                f"({origin}/hooks/<token>/), not to {callback[:200]}",
+                f"({site_url()}/hooks/<token>/, with a token of this report), "
+                f"not to {callback[:200]}",
             )
         )
     if errors:
@@ -109,7 +119,7 @@ def simulator_register(
         + base_path(session.design)
         + simulation.hook_path(trigger, hook_id, route.params)
     )
-    headers = {} if session.fault == Fault.NO_LOCATION else {"Location": origin + path}
+    headers = {} if session.fault == Fault.NO_LOCATION else {"Location": site_url() + path}
     if session.fault == Fault.RELATIVE_LOCATION:
         headers["Location"] = path
     status = 200 if session.fault == Fault.STATUS_200 else 201
@@ -121,12 +131,8 @@ def _swagger(session: SimulatorSession) -> dict[str, Any]:
     return export_swagger(session.design, share=True)
 
 
-def _allowed_origins(origin: str) -> set[str]:
-    return {origin.rstrip("/"), settings.SITE_URL.rstrip("/")}
-
-
 def simulator_delete(
-    *, session: SimulatorSession, route: simulation.Route, headers: dict[str, str], origin: str
+    *, session: SimulatorSession, route: simulation.Route, headers: dict[str, str]
 ) -> SimAnswer:
     """Forget the hook (204); the faults refuse it, keep delivering anyway, or keep a hook
     that a newer one of the same trigger superseded."""
@@ -146,10 +152,9 @@ def simulator_delete(
         if not ignored:
             hook["deleted"] = True
             locked.save(update_fields=["hooks"])
-    if session.fault == Fault.DELIVERS_AFTER_DELETE:
+    if session.fault == Fault.DELIVERS_AFTER_DELETE and _own_hooks(session, [hook["callback"]]):
         # After the DELETE has been answered, as a publisher that ignored it would.
-        payloads = _payloads(session, trigger)
-        args = (hook["callback"], payloads, _allowed_origins(origin))
+        args = (hook["callback"], _payloads(session, trigger))
         threading.Timer(0.3, _deliver_all, args=args).start()
     return SimAnswer(204)
 
@@ -178,27 +183,24 @@ def _payloads(session: SimulatorSession, trigger: dict[str, Any]) -> list[Any]:
     return samples
 
 
-def _receiver_token(url: str, allowed_origins: set[str]) -> str | None:
-    """The token when ``url`` has the shape of this app's ``/hooks/<token>/`` receiver at one
-    of ``allowed_origins``, else None (no database access: delivery threads call it)."""
-    parts = urlsplit(url)
-    origin = f"{parts.scheme}://{parts.netloc}"
-    found = _HOOK_PATH.fullmatch(parts.path)
-    if origin not in allowed_origins or found is None or parts.query or parts.fragment:
-        return None
-    return found["token"]
+def _receiver_token(url: str) -> str | None:
+    """The token when ``url`` is exactly ``<SITE_URL>/hooks/<token>/``, else None (no query,
+    fragment, user info or other port; no database access: the delivery timer calls it)."""
+    found = re.fullmatch(re.escape(site_url()) + _HOOK_PATH.pattern, url)
+    return found["token"] if found else None
 
 
-def own_hook_url(url: str, allowed_origins: set[str]) -> bool:
-    """Whether ``url`` is this app's callback receiver for a hook that exists."""
-    token = _receiver_token(url, allowed_origins)
-    return token is not None and CallbackHook.objects.filter(token=token).exists()
+def _own_hooks(session: SimulatorSession, urls: list[str]) -> set[str]:
+    """Those of ``urls`` that are this app's receiver for a hook of the session's report."""
+    tokens = {token: url for url in urls if (token := _receiver_token(url)) is not None}
+    found = CallbackHook.objects.filter(token__in=tokens, report__simulator=session)
+    return {tokens[token] for token in found.values_list("token", flat=True)}
 
 
-def _deliver_all(url: str, payloads: list[Any], allowed_origins: set[str]) -> int:
+def _deliver_all(url: str, payloads: list[Any]) -> int:
     """POST each payload to ``url``, which must be this app's own callback receiver: the one
     place the simulator sends from, so no path makes this server call anywhere else."""
-    if _receiver_token(url, allowed_origins) is None:
+    if _receiver_token(url) is None:
         logger.warning("simulator delivery refused: %s is not this app's receiver", url[:200])
         return 0
     delivered = 0
@@ -213,23 +215,23 @@ def _deliver_all(url: str, payloads: list[Any], allowed_origins: set[str]) -> in
     return delivered
 
 
-def simulator_fire(*, session: SimulatorSession, origin: str) -> dict[str, int]:
+def simulator_fire(*, session: SimulatorSession) -> dict[str, int]:
     """Make the event happen: deliver to every live hook, add items for the polling triggers."""
     with transaction.atomic():
         locked = SimulatorSession.objects.select_for_update().get(pk=session.pk)
         locked.cursor += simulation.ITEMS_PER_EVENT
         locked.save(update_fields=["cursor"])
         hooks = [hook for hook in locked.hooks.values() if not hook["deleted"]]
-    allowed = _allowed_origins(origin)
+    own = _own_hooks(session, [hook["callback"] for hook in hooks])
     triggers = {t["operationId"]: t for t in session.design["triggers"]}
     delivered = refused = 0
     for hook in hooks:
-        if not own_hook_url(hook["callback"], allowed):
+        if hook["callback"] not in own:
             refused += 1
             continue
         trigger = triggers.get(hook["trigger"])
         if trigger is not None:
-            delivered += _deliver_all(hook["callback"], _payloads(session, trigger), allowed)
+            delivered += _deliver_all(hook["callback"], _payloads(session, trigger))
     return {"hooks": len(hooks), "delivered": delivered, "refused": refused}
 
 
@@ -260,9 +262,9 @@ def simulator_poll(
     session: SimulatorSession,
     route: simulation.Route,
     query: dict[str, str],
-    url: str,
+    path: str,
 ) -> SimAnswer:
-    """The 202/200 polling protocol; ``url`` is the absolute URL polled, without its query."""
+    """The 202/200 polling protocol; ``path`` is the path polled, without its query."""
     if session.fault == Fault.SLOW:
         _slow(session)
         session.refresh_from_db(fields=["cursor"])  # an event may have happened meanwhile
@@ -276,7 +278,7 @@ def simulator_poll(
 
     def location(number: int) -> dict[str, str]:
         return {
-            "Location": f"{url}?{urlencode({**query, name: f's{number}'})}",
+            "Location": f"{site_url()}{path}?{urlencode({**query, name: f's{number}'})}",
             "Retry-After": retry,
         }
 

@@ -6,6 +6,9 @@ lists the hooks, oldest first, and whether they were deleted (a trigger may have
 platform registers again when a flow's trigger inputs change). Everything else under the token
 is the design's own API: its registration, DELETE and polling paths (with or without the
 basePath).
+
+Every absolute URL it answers with (Location headers) is built on ``settings.SITE_URL`` by the
+service, never on the request's Host (whose port Django does not check).
 """
 
 from __future__ import annotations
@@ -32,10 +35,6 @@ def _session(token: str) -> SimulatorSession:
         raise Http404("No such simulator.") from exc
 
 
-def _origin(request: HttpRequest) -> str:
-    return f"{request.scheme}://{request.get_host()}"
-
-
 def _respond(answer: sim.SimAnswer) -> HttpResponse:
     if answer.body is None:
         response = HttpResponse(status=answer.status)
@@ -49,7 +48,7 @@ def _respond(answer: sim.SimAnswer) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["POST"])
 def simulator_fire(request: HttpRequest, token: str) -> HttpResponse:
-    counts = sim.simulator_fire(session=_session(token), origin=_origin(request))
+    counts = sim.simulator_fire(session=_session(token))
     return JsonResponse(counts)
 
 
@@ -71,21 +70,19 @@ def simulator_api(request: HttpRequest, token: str, rest: str = "") -> HttpRespo
                 session=session,
                 route=found,
                 headers=dict(request.headers),
-                origin=_origin(request),
             )
         )
     if found.role == "poll":
-        url = request.build_absolute_uri(request.path)
         query = {key: request.GET[key] for key in request.GET}
-        return _respond(sim.simulator_poll(session=session, route=found, query=query, url=url))
+        return _respond(
+            sim.simulator_poll(session=session, route=found, query=query, path=request.path)
+        )
     raw = request.read(MAX_BODY_BYTES + 1)
     try:
         body = json.loads(raw or b"null")
     except ValueError:
         return JsonResponse({"error": "the body is not JSON"}, status=400)
-    return _respond(
-        sim.simulator_register(session=session, route=found, body=body, origin=_origin(request))
-    )
+    return _respond(sim.simulator_register(session=session, route=found, body=body))
 
 
 urlpatterns = [
