@@ -11,6 +11,13 @@ callback hook of the session's report (the simulator is reachable without login,
 become a way to make this server call anywhere): a registration with any other callback URL is
 refused with 400, and ``_deliver_all``, where every delivery is sent, refuses it again.
 
+Limits, as anyone holding the token may call: SIMULATOR_MAX_HOOKS live hooks (a registration
+beyond is a 429; deleted hooks stay listed, up to ``STORED_HOOKS_PER_LIVE`` times as many, so a
+register/DELETE loop cannot grow the row without bound either), and one event sends at most
+SIMULATOR_FIRE_MAX_DELIVERIES notifications within SIMULATOR_FIRE_SECONDS (``DeliveryBudget``):
+the rest are skipped and counted in the fire's answer. (The view answers 410 once the
+session's report has ended: ``selectors.simulator_session_open``.)
+
 Every absolute URL the simulator builds or accepts is on ``settings.SITE_URL``, never on the
 request's ``Host``: Django checks only the host *name* against ALLOWED_HOSTS, so a Host header
 may carry any port (or any host at all with ``ALLOWED_HOSTS = ["*"]``).
@@ -23,6 +30,7 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -42,7 +50,9 @@ logger = logging.getLogger(__name__)
 Fault = SimulatorSession.Fault
 DELETE_HEADER = "X-Simulator-Confirm"
 _HOOK_PATH = re.compile(r"/hooks/(?P<token>[A-Za-z0-9_-]{8,64})/")
-DELIVERY_TIMEOUT = httpx.Timeout(5.0)
+DELIVERY_TIMEOUT_SECONDS = 5.0
+STORED_HOOKS_PER_LIVE = 5
+_clock: Callable[[], float] = time.monotonic  # the delivery deadline's clock
 
 
 @dataclass
@@ -107,6 +117,9 @@ def simulator_register(
     hook_id = secrets.token_hex(8)
     with transaction.atomic():
         locked = SimulatorSession.objects.select_for_update().get(pk=session.pk)
+        refusal = _hooks_full(locked.hooks)
+        if refusal:
+            return SimAnswer(429, {"error": refusal})
         locked.hooks[hook_id] = {
             "trigger": trigger["operationId"],
             "callback": callback,
@@ -124,6 +137,23 @@ def simulator_register(
         headers["Location"] = path
     status = 200 if session.fault == Fault.STATUS_200 else 201
     return SimAnswer(status, {"id": hook_id}, headers)
+
+
+def _hooks_full(hooks: dict[str, Any]) -> str:
+    """Why one more hook is refused ("" when there is room)."""
+    most = settings.SIMULATOR_MAX_HOOKS
+    live = sum(not hook["deleted"] for hook in hooks.values())
+    if live >= most:
+        return (
+            f"this simulator already has {live} live subscriptions, the most it keeps "
+            f"(SIMULATOR_MAX_HOOKS={most}); DELETE one before registering another"
+        )
+    if len(hooks) >= most * STORED_HOOKS_PER_LIVE:
+        return (
+            f"this simulator has taken {len(hooks)} registrations, the most one report may "
+            "make; start a new report"
+        )
+    return ""
 
 
 def _swagger(session: SimulatorSession) -> dict[str, Any]:
@@ -154,7 +184,7 @@ def simulator_delete(
             locked.save(update_fields=["hooks"])
     if session.fault == Fault.DELIVERS_AFTER_DELETE and _own_hooks(session, [hook["callback"]]):
         # After the DELETE has been answered, as a publisher that ignored it would.
-        args = (hook["callback"], _payloads(session, trigger))
+        args = (hook["callback"], _payloads(session, trigger), DeliveryBudget.for_one_event())
         threading.Timer(0.3, _deliver_all, args=args).start()
     return SimAnswer(204)
 
@@ -197,17 +227,53 @@ def _own_hooks(session: SimulatorSession, urls: list[str]) -> set[str]:
     return {tokens[token] for token in found.values_list("token", flat=True)}
 
 
-def _deliver_all(url: str, payloads: list[Any]) -> int:
+@dataclass
+class DeliveryBudget:
+    """What one event may still send: a number of deliveries and a deadline (``_clock``
+    seconds), so one unauthenticated fire cannot hold a web request for long."""
+
+    left: int
+    deadline: float
+    skipped: int = 0
+
+    @classmethod
+    def for_one_event(cls) -> DeliveryBudget:
+        seconds = settings.SIMULATOR_FIRE_SECONDS
+        return cls(left=settings.SIMULATOR_FIRE_MAX_DELIVERIES, deadline=_clock() + seconds)
+
+    def take(self) -> float | None:
+        """The timeout of one more delivery (never past the deadline), or None, counted as
+        skipped, when the budget is spent."""
+        remaining = self.deadline - _clock()
+        if self.left <= 0 or remaining <= 0:
+            self.skipped += 1
+            return None
+        self.left -= 1
+        return min(DELIVERY_TIMEOUT_SECONDS, remaining)
+
+    def limit(self) -> str:
+        return (
+            f"{self.skipped} deliveries skipped: one event sends at most "
+            f"{settings.SIMULATOR_FIRE_MAX_DELIVERIES} notifications within "
+            f"{settings.SIMULATOR_FIRE_SECONDS:g} s"
+        )
+
+
+def _deliver_all(url: str, payloads: list[Any], budget: DeliveryBudget) -> int:
     """POST each payload to ``url``, which must be this app's own callback receiver: the one
-    place the simulator sends from, so no path makes this server call anywhere else."""
+    place the simulator sends from, so no path makes this server call anywhere else; what the
+    budget no longer allows is skipped."""
     if _receiver_token(url) is None:
         logger.warning("simulator delivery refused: %s is not this app's receiver", url[:200])
         return 0
     delivered = 0
-    with httpx.Client(timeout=DELIVERY_TIMEOUT, follow_redirects=False) as client:
+    with httpx.Client(follow_redirects=False) as client:
         for payload in payloads:
+            timeout = budget.take()
+            if timeout is None:
+                continue
             try:
-                response = client.post(url, json=payload)
+                response = client.post(url, json=payload, timeout=timeout)
             except httpx.HTTPError as exc:
                 logger.info("simulator delivery to %s failed: %s", url, type(exc).__name__)
                 continue
@@ -215,8 +281,9 @@ def _deliver_all(url: str, payloads: list[Any]) -> int:
     return delivered
 
 
-def simulator_fire(*, session: SimulatorSession) -> dict[str, int]:
-    """Make the event happen: deliver to every live hook, add items for the polling triggers."""
+def simulator_fire(*, session: SimulatorSession) -> dict[str, int | str]:
+    """Make the event happen: deliver to every live hook (within one ``DeliveryBudget``), add
+    items for the polling triggers."""
     with transaction.atomic():
         locked = SimulatorSession.objects.select_for_update().get(pk=session.pk)
         locked.cursor += simulation.ITEMS_PER_EVENT
@@ -224,15 +291,26 @@ def simulator_fire(*, session: SimulatorSession) -> dict[str, int]:
         hooks = [hook for hook in locked.hooks.values() if not hook["deleted"]]
     own = _own_hooks(session, [hook["callback"] for hook in hooks])
     triggers = {t["operationId"]: t for t in session.design["triggers"]}
+    payloads: dict[str, list[Any]] = {}  # per trigger: each export of the design costs
+    budget = DeliveryBudget.for_one_event()
     delivered = refused = 0
     for hook in hooks:
+        trigger = triggers.get(hook["trigger"])
         if hook["callback"] not in own:
             refused += 1
-            continue
-        trigger = triggers.get(hook["trigger"])
-        if trigger is not None:
-            delivered += _deliver_all(hook["callback"], _payloads(session, trigger))
-    return {"hooks": len(hooks), "delivered": delivered, "refused": refused}
+        elif trigger is not None:
+            if hook["trigger"] not in payloads:
+                payloads[hook["trigger"]] = _payloads(session, trigger)
+            delivered += _deliver_all(hook["callback"], payloads[hook["trigger"]], budget)
+    answer: dict[str, int | str] = {
+        "hooks": len(hooks),
+        "delivered": delivered,
+        "refused": refused,
+        "skipped": budget.skipped,
+    }
+    if budget.skipped:
+        answer["limit"] = budget.limit()
+    return answer
 
 
 def simulator_hooks(*, session: SimulatorSession) -> list[dict[str, Any]]:

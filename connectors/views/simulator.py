@@ -8,13 +8,19 @@ is the design's own API: its registration, DELETE and polling paths (with or wit
 basePath).
 
 Every absolute URL it answers with (Location headers) is built on ``settings.SITE_URL`` by the
-service, never on the request's Host (whose port Django does not check).
+service, never on the request's Host (whose port Django does not check). A simulator answers
+only while its report is queued or running, and SIMULATOR_GRACE_SECONDS after it ended; then
+every call is a 410 (``live_session``).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -35,6 +41,28 @@ def _session(token: str) -> SimulatorSession:
         raise Http404("No such simulator.") from exc
 
 
+SimulatorView = Callable[..., HttpResponse]
+
+
+def live_session(view: SimulatorView) -> SimulatorView:
+    """Hands ``view`` the simulator of the URL's token instead of the token: 404 when there is
+    none, 410 once its report ended (and the grace passed)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
+        session = _session(token)
+        if not selectors.simulator_session_open(session=session):
+            grace = f"{settings.SIMULATOR_GRACE_SECONDS:g}"
+            error = (
+                "this simulator has closed: it answers only while its report is queued or "
+                f"running, and {grace} s after the report ended; start a new report"
+            )
+            return JsonResponse({"error": error}, status=410)
+        return view(request, session, **kwargs)
+
+    return wrapped
+
+
 def _respond(answer: sim.SimAnswer) -> HttpResponse:
     if answer.body is None:
         response = HttpResponse(status=answer.status)
@@ -47,20 +75,21 @@ def _respond(answer: sim.SimAnswer) -> HttpResponse:
 
 @csrf_exempt
 @require_http_methods(["POST"])
-def simulator_fire(request: HttpRequest, token: str) -> HttpResponse:
-    counts = sim.simulator_fire(session=_session(token))
-    return JsonResponse(counts)
+@live_session
+def simulator_fire(request: HttpRequest, session: SimulatorSession) -> HttpResponse:
+    return JsonResponse(sim.simulator_fire(session=session))
 
 
 @require_http_methods(["GET"])
-def simulator_hooks(request: HttpRequest, token: str) -> HttpResponse:
-    return JsonResponse({"hooks": sim.simulator_hooks(session=_session(token))})
+@live_session
+def simulator_hooks(request: HttpRequest, session: SimulatorSession) -> HttpResponse:
+    return JsonResponse({"hooks": sim.simulator_hooks(session=session)})
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
-def simulator_api(request: HttpRequest, token: str, rest: str = "") -> HttpResponse:
-    session = _session(token)
+@live_session
+def simulator_api(request: HttpRequest, session: SimulatorSession, rest: str = "") -> HttpResponse:
     found = simulation.route(session.design, request.method or "GET", "/" + rest)
     if found is None:
         return JsonResponse({"error": f"no operation at {request.method} /{rest}"}, status=404)

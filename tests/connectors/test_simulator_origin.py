@@ -167,14 +167,15 @@ def test_deliver_all_sends_only_to_the_receiver_at_site_url(site: str) -> None:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(httpx.Client, "post", post)
+        budget = services_simulator.DeliveryBudget.for_one_event()
         for foreign in (
             "http://169.254.169.254/latest/meta-data/",
             "http://testserver:6379/hooks/abcdefgh12/",
             "http://evil.example/hooks/abcdefgh12/",
             f"{SITE}/hooks/abcdefgh12/?x=1",
         ):
-            assert services_simulator._deliver_all(foreign, [{"a": 1}]) == 0
+            assert services_simulator._deliver_all(foreign, [{"a": 1}], budget) == 0
         assert sent == []
         own = f"{SITE}/hooks/abcdefgh12/"
-        assert services_simulator._deliver_all(own, [{"a": 1}]) == 1
+        assert services_simulator._deliver_all(own, [{"a": 1}], budget) == 1
     assert sent == [own]

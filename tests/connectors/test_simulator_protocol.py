@@ -159,7 +159,7 @@ def test_fire_refuses_callbacks_that_are_not_this_apps_receiver() -> None:
     }
     sim.save(update_fields=["hooks"])
     response = Client().post(f"/sim/{sim.token}/_control/fire")
-    assert response.json() == {"hooks": 1, "delivered": 0, "refused": 1}
+    assert response.json() == {"hooks": 1, "delivered": 0, "refused": 1, "skipped": 0}
 
 
 def test_unknown_token_and_unknown_path_are_404() -> None:
