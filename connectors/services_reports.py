@@ -16,7 +16,7 @@ import logging
 import secrets
 import time
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -25,6 +25,10 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Count, Func, IntegerField, Sum, TextField
+from django.db.models.functions import Cast
+from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 from django.utils import timezone
 
@@ -350,17 +354,59 @@ def hook_body_limit() -> int:
     return int(settings.HOOK_MAX_BODY_BYTES)
 
 
-def hook_receive(*, token: str, headers: dict[str, str], body: bytes) -> str:
-    """Store a notification: "stored", "unknown" (no such hook) or "gone" (report ended)."""
-    hook = CallbackHook.objects.select_related("report").filter(token=token).first()
+HookOutcome = Literal["stored", "unknown", "gone", "too_many", "too_large"]
+
+
+class _Octets(Func):
+    """The size in bytes of a text value: OCTET_LENGTH on PostgreSQL; on SQLite, whose
+    LENGTH of text counts characters, the LENGTH of the text as a BLOB (its UTF-8 bytes)."""
+
+    function = "OCTET_LENGTH"
+    output_field = IntegerField()
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> Any:
+        template = "LENGTH(CAST(%(expressions)s AS BLOB))"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+def _hook_usage(hook: CallbackHook) -> tuple[int, int]:
+    """(notifications stored, their bytes: bodies and headers) of ``hook``: counted in the
+    database, no row loaded."""
+    totals = ReceivedNotification.objects.filter(hook=hook).aggregate(
+        count=Count("pk"),
+        size=Sum(_Octets("body") + _Octets(Cast("headers", TextField()))),
+    )
+    return int(totals["count"]), int(totals["size"] or 0)
+
+
+@transaction.atomic
+def hook_receive(*, token: str, headers: dict[str, str], body: bytes) -> HookOutcome:
+    """Store a notification: "stored", "unknown" (no such hook), "gone" (report ended), or,
+    storing nothing, "too_many" (HOOK_MAX_NOTIFICATIONS) or "too_large" (HOOK_MAX_TOTAL_BYTES
+    in all). Anyone may POST to a callback URL, so one hook must not grow without bound; the
+    hook row stays locked from counting to storing, so concurrent POSTs cannot pass a cap
+    together (on SQLite the IMMEDIATE transaction takes the database's write lock instead)."""
+    hook = (
+        CallbackHook.objects.select_for_update(of=("self",))
+        .select_related("report")
+        .filter(token=token)
+        .first()
+    )
     if hook is None:
         return "unknown"
     if hook.report.ended:
         return "gone"
     kept = {k: v for k, v in headers.items() if k.lower() not in SECRET_HEADERS}
-    ReceivedNotification.objects.create(
-        hook=hook, headers=kept, body=body.decode("utf-8", errors="replace")
-    )
+    text = body.decode("utf-8", errors="replace")
+    size = len(text.encode()) + len(json.dumps(kept).encode())
+    count, stored = _hook_usage(hook)
+    if count >= settings.HOOK_MAX_NOTIFICATIONS:
+        return "too_many"
+    if stored + size > settings.HOOK_MAX_TOTAL_BYTES:
+        return "too_large"
+    ReceivedNotification.objects.create(hook=hook, headers=kept, body=text)
     return "stored"
 
 

@@ -224,6 +224,14 @@ SIMULATOR_FIRE_MAX_DELIVERIES = int(os.environ.get("SIMULATOR_FIRE_MAX_DELIVERIE
 SIMULATOR_FIRE_SECONDS = float(os.environ.get("SIMULATOR_FIRE_SECONDS", "5"))
 # A notification larger than this is refused by /hooks/<token>/ (413).
 HOOK_MAX_BODY_BYTES = int(os.environ.get("HOOK_MAX_BODY_BYTES", str(256 * 1024)))
+# Notifications one callback hook stores at most; beyond, /hooks/<token>/ answers 429.
+HOOK_MAX_NOTIFICATIONS = int(os.environ.get("HOOK_MAX_NOTIFICATIONS", "50"))
+# Bytes (bodies and headers) one callback hook stores at most; beyond, 429.
+HOOK_MAX_TOTAL_BYTES = int(os.environ.get("HOOK_MAX_TOTAL_BYTES", str(2 * 1024 * 1024)))
+# Notifications one callback hook stores at most; beyond, /hooks/<token>/ answers 429.
+HOOK_MAX_NOTIFICATIONS = int(os.environ.get("HOOK_MAX_NOTIFICATIONS", "50"))
+# Bytes (bodies and headers) one callback hook stores at most; beyond, 429.
+HOOK_MAX_TOTAL_BYTES = int(os.environ.get("HOOK_MAX_TOTAL_BYTES", str(2 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,
