@@ -179,10 +179,14 @@ def simulator_delete(
         ignored = session.fault == Fault.DELIVERS_AFTER_DELETE or (
             session.fault == Fault.KEEPS_OLD_HOOK and _superseded(locked.hooks, hook)
         )
-        if not ignored:
-            hook["deleted"] = True
-            locked.save(update_fields=["hooks"])
-    if session.fault == Fault.DELIVERS_AFTER_DELETE and _own_hooks(session, [hook["callback"]]):
+        # The hook stays live, so it may be DELETEd again and again: it delivers after the
+        # first DELETE only, or a DELETE loop would start a delivery thread per request.
+        late = session.fault == Fault.DELIVERS_AFTER_DELETE and not hook.get("delivered_late")
+        hook["deleted"] = not ignored
+        if late:
+            hook["delivered_late"] = True
+        locked.save(update_fields=["hooks"])
+    if late and _own_hooks(session, [hook["callback"]]):
         # After the DELETE has been answered, as a publisher that ignored it would.
         args = (hook["callback"], _payloads(session, trigger), DeliveryBudget.for_one_event())
         threading.Timer(0.3, _deliver_all, args=args).start()

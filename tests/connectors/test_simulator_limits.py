@@ -16,7 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from connectors import services, services_simulator
-from connectors.models import Report
+from connectors.models import Report, SimulatorSession
 from tests.connectors.conftest import a_report, make_report_draft, own_callback
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +172,27 @@ def test_one_fire_stops_at_its_deadline_and_reports_what_it_skipped(
     assert (answer["delivered"], answer["skipped"]) == (3, 2)
     assert timeouts == [5.0, 3.0, 1.0]
     assert "within 5" in answer["limit"]
+
+
+def test_repeated_deletes_of_a_hook_that_keeps_delivering_send_once(
+    sent: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``delivers_after_delete`` ignores each DELETE and delivers after it: after the first
+    only, or a DELETE loop would start a delivery thread per request."""
+
+    class Now:  # the delivery timer, run at once
+        def __init__(self, delay: float, function: Any, args: Any) -> None:
+            self.call = lambda: function(*args)
+
+        def start(self) -> None:
+            self.call()
+
+    monkeypatch.setattr(services_simulator.threading, "Timer", Now)
+    report = a_report(
+        make_report_draft(polling=False),
+        fault=SimulatorSession.Fault.DELIVERS_AFTER_DELETE,
+        status=Report.Status.RUNNING,
+    )
+    location = register(report)["Location"]
+    assert [Client().delete(location).status_code for _ in range(5)] == [204] * 5
+    assert len(sent) == 1
