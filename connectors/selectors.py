@@ -7,12 +7,15 @@ queryset, so it is a 404, not a 403 that would confirm it exists.
 from __future__ import annotations
 
 from dataclasses import astuple, dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from . import invitation_links
 from .domain.changes import BreakingChange, DiffLine, breaking_changes, diff_lines
@@ -280,6 +283,16 @@ def revision_compare(*, draft: ConnectorDraft, old: int, new: int) -> RevisionCo
 def simulator_session_get(*, token: str) -> SimulatorSession:
     """The simulator behind ``/sim/<token>/``; the token is the only key (no login)."""
     return SimulatorSession.objects.get(token=token)
+
+
+def simulator_session_open(*, session: SimulatorSession, now: datetime | None = None) -> bool:
+    """Whether the simulator still answers: its report is queued or running, or ended less
+    than SIMULATOR_GRACE_SECONDS ago (a late DELETE of the run still gets its answer). Without
+    login, the token is all a caller needs, so a simulator must not outlive its report; one
+    without a report (deleted) answers nothing."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.SIMULATOR_GRACE_SECONDS)
+    live = Q(status__in=(Report.Status.QUEUED, Report.Status.RUNNING))
+    return session.reports.filter(live | Q(finished_at__gte=cutoff)).exists()
 
 
 def report_list(*, draft: ConnectorDraft, limit: int = HISTORY_LIMIT) -> QuerySet[Report]:

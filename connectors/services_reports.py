@@ -16,7 +16,7 @@ import logging
 import secrets
 import time
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -25,6 +25,10 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Count, Func, IntegerField, Sum, TextField
+from django.db.models.functions import Cast
+from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,7 +37,7 @@ from .domain.runner.credentials import REDACTED, SECRET_HEADERS, Credentials
 from .domain.runner.model import ReportResult, Step, to_junit
 from .domain.runner.plan import Plan, base_path
 from .models import CallbackHook, ConnectorDraft, ReceivedNotification, Report
-from .services_simulator import simulator_session_create
+from .services_simulator import simulator_session_create, site_url
 
 logger = logging.getLogger(__name__)
 SIMULATOR = "simulator"
@@ -80,10 +84,9 @@ def _check_target(target: str) -> str:
     return target.rstrip("/")
 
 
-def simulator_base_url(report: Report, site_url: str | None = None) -> str:
+def simulator_base_url(report: Report) -> str:
     assert report.simulator is not None
-    site = (site_url or settings.SITE_URL).rstrip("/")
-    return f"{site}/sim/{report.simulator.token}{base_path(report.design)}"
+    return f"{site_url()}/sim/{report.simulator.token}{base_path(report.design)}"
 
 
 @transaction.atomic
@@ -192,17 +195,16 @@ class DbCallbackEndpoint:
 
 
 class DbCallbackFactory:
-    def __init__(self, report: Report, site_url: str) -> None:
+    def __init__(self, report: Report) -> None:
         self.report = report
-        self.site_url = site_url.rstrip("/")
 
     def new(self) -> DbCallbackEndpoint:
         hook = CallbackHook.objects.create(report=self.report, token=secrets.token_urlsafe(24))
-        url = self.site_url + reverse("connectors:hook_receive", args=[hook.token])
+        url = site_url() + reverse("connectors:hook_receive", args=[hook.token])
         fire_url = None
         if self.report.simulator is not None:
             path = reverse("connectors:simulator_fire", args=[self.report.simulator.token])
-            fire_url = self.site_url + path
+            fire_url = site_url() + path
         return DbCallbackEndpoint(hook, url, fire_url)
 
 
@@ -232,13 +234,12 @@ def _finish(report_id: int, status: str, error: str = "") -> None:
     )
 
 
-def _run_setup(report: Report, site_url: str | None) -> tuple[str, Plan, list[str]]:
-    """(this site's URL, the plan, the secrets to scrub) of a run of ``report``."""
-    site = (site_url or settings.SITE_URL).rstrip("/")
-    base_url = simulator_base_url(report, site) if report.simulator else report.base_url
+def _run_setup(report: Report) -> tuple[Plan, list[str]]:
+    """(the plan, the secrets to scrub) of a run of ``report``."""
+    base_url = simulator_base_url(report) if report.simulator else report.base_url
     credentials = credentials_open(report.credentials_sealed)
     secrets_ = credentials.secrets() if credentials else []
-    return site, _plan(report, credentials, base_url), secrets_
+    return _plan(report, credentials, base_url), secrets_
 
 
 def _stopped_message(exc: BaseException, secrets_: list[str]) -> str:
@@ -251,9 +252,7 @@ def _stopped_message(exc: BaseException, secrets_: list[str]) -> str:
     return f"The run stopped: {_scrub(f'{type(exc).__name__}: {exc}', secrets_)}"
 
 
-def report_execute(
-    *, report_id: int, site_url: str | None = None, allow_loopback: bool | None = None
-) -> Report | None:
+def report_execute(*, report_id: int, allow_loopback: bool | None = None) -> Report | None:
     """Run a queued report to its end. Idempotent: an ended report is left alone, and one
     found ``running`` was being run by a worker that died: it is marked ``error``."""
     report = Report.objects.select_related("simulator").filter(pk=report_id).first()
@@ -261,12 +260,12 @@ def report_execute(
         return report
     if not _claim(report_id):
         # A worker ran this report and died: delete what it left subscribed, then say so.
-        _delete_leftovers(report, site_url=site_url, allow_loopback=allow_loopback)
+        _delete_leftovers(report, allow_loopback=allow_loopback)
         report_mark_lost(report_id=report_id)
         return Report.objects.get(pk=report_id)
     from .domain.runner.run import run_report
 
-    site, plan, secrets_ = _run_setup(report, site_url)
+    plan, secrets_ = _run_setup(report)
     logger.info("report %s running against %s", report_id, report.target_kind)
     try:
         with _client(allow_loopback) as client:
@@ -275,7 +274,7 @@ def report_execute(
             result: ReportResult = run_report(
                 plan,
                 client=client,
-                callbacks=DbCallbackFactory(report, site),
+                callbacks=DbCallbackFactory(report),
                 on_step=_StepWriter(report_id, secrets_),
                 fatal=(SoftTimeLimitExceeded,),
             )
@@ -300,9 +299,7 @@ def _client(allow_loopback: bool | None = None) -> Any:
     )
 
 
-def _delete_leftovers(
-    report: Report, *, site_url: str | None = None, allow_loopback: bool | None = None
-) -> None:
+def _delete_leftovers(report: Report, *, allow_loopback: bool | None = None) -> None:
     """DELETE the subscriptions a lost run registered and never deleted (USERS.md D15),
     through the same guarded client and with the credentials still sealed for the run; the
     attempt is one more step of the report. ``report`` is freshly loaded by the caller (its
@@ -314,7 +311,7 @@ def _delete_leftovers(
         locations = leftover_locations(report.steps if isinstance(report.steps, list) else [])
         if not locations:
             return
-        _site, plan, secrets_ = _run_setup(report, site_url)
+        plan, secrets_ = _run_setup(report)
         with _client(allow_loopback) as client:
             on_step = _StepWriter(report.pk, secrets_, existing=report.steps)
             delete_leftovers(plan, client, on_step, locations)
@@ -357,17 +354,59 @@ def hook_body_limit() -> int:
     return int(settings.HOOK_MAX_BODY_BYTES)
 
 
-def hook_receive(*, token: str, headers: dict[str, str], body: bytes) -> str:
-    """Store a notification: "stored", "unknown" (no such hook) or "gone" (report ended)."""
-    hook = CallbackHook.objects.select_related("report").filter(token=token).first()
+HookOutcome = Literal["stored", "unknown", "gone", "too_many", "too_large"]
+
+
+class _Octets(Func):
+    """The size in bytes of a text value: OCTET_LENGTH on PostgreSQL; on SQLite, whose
+    LENGTH of text counts characters, the LENGTH of the text as a BLOB (its UTF-8 bytes)."""
+
+    function = "OCTET_LENGTH"
+    output_field = IntegerField()
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> Any:
+        template = "LENGTH(CAST(%(expressions)s AS BLOB))"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+def _hook_usage(hook: CallbackHook) -> tuple[int, int]:
+    """(notifications stored, their bytes: bodies and headers) of ``hook``: counted in the
+    database, no row loaded."""
+    totals = ReceivedNotification.objects.filter(hook=hook).aggregate(
+        count=Count("pk"),
+        size=Sum(_Octets("body") + _Octets(Cast("headers", TextField()))),
+    )
+    return int(totals["count"]), int(totals["size"] or 0)
+
+
+@transaction.atomic
+def hook_receive(*, token: str, headers: dict[str, str], body: bytes) -> HookOutcome:
+    """Store a notification: "stored", "unknown" (no such hook), "gone" (report ended), or,
+    storing nothing, "too_many" (HOOK_MAX_NOTIFICATIONS) or "too_large" (HOOK_MAX_TOTAL_BYTES
+    in all). Anyone may POST to a callback URL, so one hook must not grow without bound; the
+    hook row stays locked from counting to storing, so concurrent POSTs cannot pass a cap
+    together (on SQLite the IMMEDIATE transaction takes the database's write lock instead)."""
+    hook = (
+        CallbackHook.objects.select_for_update(of=("self",))
+        .select_related("report")
+        .filter(token=token)
+        .first()
+    )
     if hook is None:
         return "unknown"
     if hook.report.ended:
         return "gone"
     kept = {k: v for k, v in headers.items() if k.lower() not in SECRET_HEADERS}
-    ReceivedNotification.objects.create(
-        hook=hook, headers=kept, body=body.decode("utf-8", errors="replace")
-    )
+    text = body.decode("utf-8", errors="replace")
+    size = len(text.encode()) + len(json.dumps(kept).encode())
+    count, stored = _hook_usage(hook)
+    if count >= settings.HOOK_MAX_NOTIFICATIONS:
+        return "too_many"
+    if stored + size > settings.HOOK_MAX_TOTAL_BYTES:
+        return "too_large"
+    ReceivedNotification.objects.create(hook=hook, headers=kept, body=text)
     return "stored"
 
 

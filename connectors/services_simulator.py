@@ -6,10 +6,21 @@ into an HTTP response. Registered hooks live in ``SimulatorSession.hooks`` (hook
 session, as JSON key order is not kept by every database). A trigger may have several live hooks
 (the platform registers again when a flow's trigger inputs change); a DELETE removes only its
 own, and a DELETE of an unknown or deleted hook is a 404. Deliveries go over HTTP to the callback
-URL, but only to this app's own ``/hooks/<token>/`` receiver (the simulator is reachable without
-login, so it must not become a way to make this server call anywhere): a registration with any
-other callback URL is refused with 400, and ``_deliver_all``, where every delivery is sent,
-refuses it again.
+URL, but only to this app's own receiver, ``<SITE_URL>/hooks/<token>/`` with the token of a
+callback hook of the session's report (the simulator is reachable without login, so it must not
+become a way to make this server call anywhere): a registration with any other callback URL is
+refused with 400, and ``_deliver_all``, where every delivery is sent, refuses it again.
+
+Limits, as anyone holding the token may call: SIMULATOR_MAX_HOOKS live hooks (a registration
+beyond is a 429; deleted hooks stay listed, up to ``STORED_HOOKS_PER_LIVE`` times as many, so a
+register/DELETE loop cannot grow the row without bound either), and one event sends at most
+SIMULATOR_FIRE_MAX_DELIVERIES notifications within SIMULATOR_FIRE_SECONDS (``DeliveryBudget``):
+the rest are skipped and counted in the fire's answer. (The view answers 410 once the
+session's report has ended: ``selectors.simulator_session_open``.)
+
+Every absolute URL the simulator builds or accepts is on ``settings.SITE_URL``, never on the
+request's ``Host``: Django checks only the host *name* against ALLOWED_HOSTS, so a Host header
+may carry any port (or any host at all with ``ALLOWED_HOSTS = ["*"]``).
 """
 
 from __future__ import annotations
@@ -19,9 +30,10 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import httpx
 from django.conf import settings
@@ -38,7 +50,9 @@ logger = logging.getLogger(__name__)
 Fault = SimulatorSession.Fault
 DELETE_HEADER = "X-Simulator-Confirm"
 _HOOK_PATH = re.compile(r"/hooks/(?P<token>[A-Za-z0-9_-]{8,64})/")
-DELIVERY_TIMEOUT = httpx.Timeout(5.0)
+DELIVERY_TIMEOUT_SECONDS = 5.0
+STORED_HOOKS_PER_LIVE = 5
+_clock: Callable[[], float] = time.monotonic  # the delivery deadline's clock
 
 
 @dataclass
@@ -71,8 +85,13 @@ def _slow(session: SimulatorSession) -> None:
         time.sleep(settings.SIMULATOR_SLOW_SECONDS)
 
 
+def site_url() -> str:
+    """This app's absolute base: the one source of its absolute URLs (never a request's Host)."""
+    return str(settings.SITE_URL).rstrip("/")
+
+
 def simulator_register(
-    *, session: SimulatorSession, route: simulation.Route, body: Any, origin: str
+    *, session: SimulatorSession, route: simulation.Route, body: Any
 ) -> SimAnswer:
     """Check the body, remember the callback URL, answer 201 with the hook's Location."""
     _slow(session)
@@ -83,12 +102,13 @@ def simulator_register(
     callback = simulation.read_pointer(body, request.get("callbackPointer"))
     if not isinstance(callback, str) or not callback:
         errors.append((pointer, "no callback URL in the body"))
-    elif _receiver_token(callback, _allowed_origins(origin)) is None:
+    elif not _own_hooks(session, [callback]):
         errors.append(
             (
                 pointer,
                 "the simulator delivers only to this app's own callback receiver "
-                f"({origin}/hooks/<token>/), not to {callback[:200]}",
+                f"({site_url()}/hooks/<token>/, with a token of this report), "
+                f"not to {callback[:200]}",
             )
         )
     if errors:
@@ -97,6 +117,9 @@ def simulator_register(
     hook_id = secrets.token_hex(8)
     with transaction.atomic():
         locked = SimulatorSession.objects.select_for_update().get(pk=session.pk)
+        refusal = _hooks_full(locked.hooks)
+        if refusal:
+            return SimAnswer(429, {"error": refusal})
         locked.hooks[hook_id] = {
             "trigger": trigger["operationId"],
             "callback": callback,
@@ -109,11 +132,28 @@ def simulator_register(
         + base_path(session.design)
         + simulation.hook_path(trigger, hook_id, route.params)
     )
-    headers = {} if session.fault == Fault.NO_LOCATION else {"Location": origin + path}
+    headers = {} if session.fault == Fault.NO_LOCATION else {"Location": site_url() + path}
     if session.fault == Fault.RELATIVE_LOCATION:
         headers["Location"] = path
     status = 200 if session.fault == Fault.STATUS_200 else 201
     return SimAnswer(status, {"id": hook_id}, headers)
+
+
+def _hooks_full(hooks: dict[str, Any]) -> str:
+    """Why one more hook is refused ("" when there is room)."""
+    most = settings.SIMULATOR_MAX_HOOKS
+    live = sum(not hook["deleted"] for hook in hooks.values())
+    if live >= most:
+        return (
+            f"this simulator already has {live} live subscriptions, the most it keeps "
+            f"(SIMULATOR_MAX_HOOKS={most}); DELETE one before registering another"
+        )
+    if len(hooks) >= most * STORED_HOOKS_PER_LIVE:
+        return (
+            f"this simulator has taken {len(hooks)} registrations, the most one report may "
+            "make; start a new report"
+        )
+    return ""
 
 
 def _swagger(session: SimulatorSession) -> dict[str, Any]:
@@ -121,12 +161,8 @@ def _swagger(session: SimulatorSession) -> dict[str, Any]:
     return export_swagger(session.design, share=True)
 
 
-def _allowed_origins(origin: str) -> set[str]:
-    return {origin.rstrip("/"), settings.SITE_URL.rstrip("/")}
-
-
 def simulator_delete(
-    *, session: SimulatorSession, route: simulation.Route, headers: dict[str, str], origin: str
+    *, session: SimulatorSession, route: simulation.Route, headers: dict[str, str]
 ) -> SimAnswer:
     """Forget the hook (204); the faults refuse it, keep delivering anyway, or keep a hook
     that a newer one of the same trigger superseded."""
@@ -143,13 +179,16 @@ def simulator_delete(
         ignored = session.fault == Fault.DELIVERS_AFTER_DELETE or (
             session.fault == Fault.KEEPS_OLD_HOOK and _superseded(locked.hooks, hook)
         )
-        if not ignored:
-            hook["deleted"] = True
-            locked.save(update_fields=["hooks"])
-    if session.fault == Fault.DELIVERS_AFTER_DELETE:
+        # The hook stays live, so it may be DELETEd again and again: it delivers after the
+        # first DELETE only, or a DELETE loop would start a delivery thread per request.
+        late = session.fault == Fault.DELIVERS_AFTER_DELETE and not hook.get("delivered_late")
+        hook["deleted"] = not ignored
+        if late:
+            hook["delivered_late"] = True
+        locked.save(update_fields=["hooks"])
+    if late and _own_hooks(session, [hook["callback"]]):
         # After the DELETE has been answered, as a publisher that ignored it would.
-        payloads = _payloads(session, trigger)
-        args = (hook["callback"], payloads, _allowed_origins(origin))
+        args = (hook["callback"], _payloads(session, trigger), DeliveryBudget.for_one_event())
         threading.Timer(0.3, _deliver_all, args=args).start()
     return SimAnswer(204)
 
@@ -178,34 +217,67 @@ def _payloads(session: SimulatorSession, trigger: dict[str, Any]) -> list[Any]:
     return samples
 
 
-def _receiver_token(url: str, allowed_origins: set[str]) -> str | None:
-    """The token when ``url`` has the shape of this app's ``/hooks/<token>/`` receiver at one
-    of ``allowed_origins``, else None (no database access: delivery threads call it)."""
-    parts = urlsplit(url)
-    origin = f"{parts.scheme}://{parts.netloc}"
-    found = _HOOK_PATH.fullmatch(parts.path)
-    if origin not in allowed_origins or found is None or parts.query or parts.fragment:
-        return None
-    return found["token"]
+def _receiver_token(url: str) -> str | None:
+    """The token when ``url`` is exactly ``<SITE_URL>/hooks/<token>/``, else None (no query,
+    fragment, user info or other port; no database access: the delivery timer calls it)."""
+    found = re.fullmatch(re.escape(site_url()) + _HOOK_PATH.pattern, url)
+    return found["token"] if found else None
 
 
-def own_hook_url(url: str, allowed_origins: set[str]) -> bool:
-    """Whether ``url`` is this app's callback receiver for a hook that exists."""
-    token = _receiver_token(url, allowed_origins)
-    return token is not None and CallbackHook.objects.filter(token=token).exists()
+def _own_hooks(session: SimulatorSession, urls: list[str]) -> set[str]:
+    """Those of ``urls`` that are this app's receiver for a hook of the session's report."""
+    tokens = {token: url for url in urls if (token := _receiver_token(url)) is not None}
+    found = CallbackHook.objects.filter(token__in=tokens, report__simulator=session)
+    return {tokens[token] for token in found.values_list("token", flat=True)}
 
 
-def _deliver_all(url: str, payloads: list[Any], allowed_origins: set[str]) -> int:
+@dataclass
+class DeliveryBudget:
+    """What one event may still send: a number of deliveries and a deadline (``_clock``
+    seconds), so one unauthenticated fire cannot hold a web request for long."""
+
+    left: int
+    deadline: float
+    skipped: int = 0
+
+    @classmethod
+    def for_one_event(cls) -> DeliveryBudget:
+        seconds = settings.SIMULATOR_FIRE_SECONDS
+        return cls(left=settings.SIMULATOR_FIRE_MAX_DELIVERIES, deadline=_clock() + seconds)
+
+    def take(self) -> float | None:
+        """The timeout of one more delivery (never past the deadline), or None, counted as
+        skipped, when the budget is spent."""
+        remaining = self.deadline - _clock()
+        if self.left <= 0 or remaining <= 0:
+            self.skipped += 1
+            return None
+        self.left -= 1
+        return min(DELIVERY_TIMEOUT_SECONDS, remaining)
+
+    def limit(self) -> str:
+        return (
+            f"{self.skipped} deliveries skipped: one event sends at most "
+            f"{settings.SIMULATOR_FIRE_MAX_DELIVERIES} notifications within "
+            f"{settings.SIMULATOR_FIRE_SECONDS:g} s"
+        )
+
+
+def _deliver_all(url: str, payloads: list[Any], budget: DeliveryBudget) -> int:
     """POST each payload to ``url``, which must be this app's own callback receiver: the one
-    place the simulator sends from, so no path makes this server call anywhere else."""
-    if _receiver_token(url, allowed_origins) is None:
+    place the simulator sends from, so no path makes this server call anywhere else; what the
+    budget no longer allows is skipped."""
+    if _receiver_token(url) is None:
         logger.warning("simulator delivery refused: %s is not this app's receiver", url[:200])
         return 0
     delivered = 0
-    with httpx.Client(timeout=DELIVERY_TIMEOUT, follow_redirects=False) as client:
+    with httpx.Client(follow_redirects=False) as client:
         for payload in payloads:
+            timeout = budget.take()
+            if timeout is None:
+                continue
             try:
-                response = client.post(url, json=payload)
+                response = client.post(url, json=payload, timeout=timeout)
             except httpx.HTTPError as exc:
                 logger.info("simulator delivery to %s failed: %s", url, type(exc).__name__)
                 continue
@@ -213,24 +285,36 @@ def _deliver_all(url: str, payloads: list[Any], allowed_origins: set[str]) -> in
     return delivered
 
 
-def simulator_fire(*, session: SimulatorSession, origin: str) -> dict[str, int]:
-    """Make the event happen: deliver to every live hook, add items for the polling triggers."""
+def simulator_fire(*, session: SimulatorSession) -> dict[str, int | str]:
+    """Make the event happen: deliver to every live hook (within one ``DeliveryBudget``), add
+    items for the polling triggers."""
     with transaction.atomic():
         locked = SimulatorSession.objects.select_for_update().get(pk=session.pk)
         locked.cursor += simulation.ITEMS_PER_EVENT
         locked.save(update_fields=["cursor"])
         hooks = [hook for hook in locked.hooks.values() if not hook["deleted"]]
-    allowed = _allowed_origins(origin)
+    own = _own_hooks(session, [hook["callback"] for hook in hooks])
     triggers = {t["operationId"]: t for t in session.design["triggers"]}
+    payloads: dict[str, list[Any]] = {}  # per trigger: each export of the design costs
+    budget = DeliveryBudget.for_one_event()
     delivered = refused = 0
     for hook in hooks:
-        if not own_hook_url(hook["callback"], allowed):
-            refused += 1
-            continue
         trigger = triggers.get(hook["trigger"])
-        if trigger is not None:
-            delivered += _deliver_all(hook["callback"], _payloads(session, trigger), allowed)
-    return {"hooks": len(hooks), "delivered": delivered, "refused": refused}
+        if hook["callback"] not in own:
+            refused += 1
+        elif trigger is not None:
+            if hook["trigger"] not in payloads:
+                payloads[hook["trigger"]] = _payloads(session, trigger)
+            delivered += _deliver_all(hook["callback"], payloads[hook["trigger"]], budget)
+    answer: dict[str, int | str] = {
+        "hooks": len(hooks),
+        "delivered": delivered,
+        "refused": refused,
+        "skipped": budget.skipped,
+    }
+    if budget.skipped:
+        answer["limit"] = budget.limit()
+    return answer
 
 
 def simulator_hooks(*, session: SimulatorSession) -> list[dict[str, Any]]:
@@ -260,9 +344,9 @@ def simulator_poll(
     session: SimulatorSession,
     route: simulation.Route,
     query: dict[str, str],
-    url: str,
+    path: str,
 ) -> SimAnswer:
-    """The 202/200 polling protocol; ``url`` is the absolute URL polled, without its query."""
+    """The 202/200 polling protocol; ``path`` is the path polled, without its query."""
     if session.fault == Fault.SLOW:
         _slow(session)
         session.refresh_from_db(fields=["cursor"])  # an event may have happened meanwhile
@@ -276,7 +360,7 @@ def simulator_poll(
 
     def location(number: int) -> dict[str, str]:
         return {
-            "Location": f"{url}?{urlencode({**query, name: f's{number}'})}",
+            "Location": f"{site_url()}{path}?{urlencode({**query, name: f's{number}'})}",
             "Retry-After": retry,
         }
 

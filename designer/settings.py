@@ -291,8 +291,24 @@ RUNNER_MAX_SLEEP_SECONDS = float(os.environ.get("RUNNER_MAX_SLEEP_SECONDS", "1")
 SIMULATOR_SLOW_SECONDS = float(
     os.environ.get("SIMULATOR_SLOW_SECONDS", str(RUNNER_READ_TIMEOUT + 5))
 )
+# A simulator answers while its report is queued or running and this long after it ended (410).
+SIMULATOR_GRACE_SECONDS = float(os.environ.get("SIMULATOR_GRACE_SECONDS", "60"))
+# Live (not deleted) hooks one simulator keeps; a registration beyond is refused (429).
+SIMULATOR_MAX_HOOKS = int(os.environ.get("SIMULATOR_MAX_HOOKS", "20"))
+# Notifications one simulator event (a fire, or a delivery after DELETE) sends at most.
+SIMULATOR_FIRE_MAX_DELIVERIES = int(os.environ.get("SIMULATOR_FIRE_MAX_DELIVERIES", "50"))
+# Seconds one simulator event may spend delivering (below the runner's 10 s wait for a fire).
+SIMULATOR_FIRE_SECONDS = float(os.environ.get("SIMULATOR_FIRE_SECONDS", "5"))
 # A notification larger than this is refused by /hooks/<token>/ (413).
 HOOK_MAX_BODY_BYTES = int(os.environ.get("HOOK_MAX_BODY_BYTES", str(256 * 1024)))
+# Notifications one callback hook stores at most; beyond, /hooks/<token>/ answers 429.
+HOOK_MAX_NOTIFICATIONS = int(os.environ.get("HOOK_MAX_NOTIFICATIONS", "50"))
+# Bytes (bodies and headers) one callback hook stores at most; beyond, 429.
+HOOK_MAX_TOTAL_BYTES = int(os.environ.get("HOOK_MAX_TOTAL_BYTES", str(2 * 1024 * 1024)))
+# Notifications one callback hook stores at most; beyond, /hooks/<token>/ answers 429.
+HOOK_MAX_NOTIFICATIONS = int(os.environ.get("HOOK_MAX_NOTIFICATIONS", "50"))
+# Bytes (bodies and headers) one callback hook stores at most; beyond, 429.
+HOOK_MAX_TOTAL_BYTES = int(os.environ.get("HOOK_MAX_TOTAL_BYTES", str(2 * 1024 * 1024)))
 
 # Mail (team invitations): printed to the console in development, SMTP when DEBUG is off.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (

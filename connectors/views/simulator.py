@@ -6,12 +6,21 @@ lists the hooks, oldest first, and whether they were deleted (a trigger may have
 platform registers again when a flow's trigger inputs change). Everything else under the token
 is the design's own API: its registration, DELETE and polling paths (with or without the
 basePath).
+
+Every absolute URL it answers with (Location headers) is built on ``settings.SITE_URL`` by the
+service, never on the request's Host (whose port Django does not check). A simulator answers
+only while its report is queued or running, and SIMULATOR_GRACE_SECONDS after it ended; then
+every call is a 410 (``live_session``).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -32,8 +41,26 @@ def _session(token: str) -> SimulatorSession:
         raise Http404("No such simulator.") from exc
 
 
-def _origin(request: HttpRequest) -> str:
-    return f"{request.scheme}://{request.get_host()}"
+SimulatorView = Callable[..., HttpResponse]
+
+
+def live_session(view: SimulatorView) -> SimulatorView:
+    """Hands ``view`` the simulator of the URL's token instead of the token: 404 when there is
+    none, 410 once its report ended (and the grace passed)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, token: str, **kwargs: Any) -> HttpResponse:
+        session = _session(token)
+        if not selectors.simulator_session_open(session=session):
+            grace = f"{settings.SIMULATOR_GRACE_SECONDS:g}"
+            error = (
+                "this simulator has closed: it answers only while its report is queued or "
+                f"running, and {grace} s after the report ended; start a new report"
+            )
+            return JsonResponse({"error": error}, status=410)
+        return view(request, session, **kwargs)
+
+    return wrapped
 
 
 def _respond(answer: sim.SimAnswer) -> HttpResponse:
@@ -48,20 +75,21 @@ def _respond(answer: sim.SimAnswer) -> HttpResponse:
 
 @csrf_exempt
 @require_http_methods(["POST"])
-def simulator_fire(request: HttpRequest, token: str) -> HttpResponse:
-    counts = sim.simulator_fire(session=_session(token), origin=_origin(request))
-    return JsonResponse(counts)
+@live_session
+def simulator_fire(request: HttpRequest, session: SimulatorSession) -> HttpResponse:
+    return JsonResponse(sim.simulator_fire(session=session))
 
 
 @require_http_methods(["GET"])
-def simulator_hooks(request: HttpRequest, token: str) -> HttpResponse:
-    return JsonResponse({"hooks": sim.simulator_hooks(session=_session(token))})
+@live_session
+def simulator_hooks(request: HttpRequest, session: SimulatorSession) -> HttpResponse:
+    return JsonResponse({"hooks": sim.simulator_hooks(session=session)})
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
-def simulator_api(request: HttpRequest, token: str, rest: str = "") -> HttpResponse:
-    session = _session(token)
+@live_session
+def simulator_api(request: HttpRequest, session: SimulatorSession, rest: str = "") -> HttpResponse:
     found = simulation.route(session.design, request.method or "GET", "/" + rest)
     if found is None:
         return JsonResponse({"error": f"no operation at {request.method} /{rest}"}, status=404)
@@ -71,21 +99,19 @@ def simulator_api(request: HttpRequest, token: str, rest: str = "") -> HttpRespo
                 session=session,
                 route=found,
                 headers=dict(request.headers),
-                origin=_origin(request),
             )
         )
     if found.role == "poll":
-        url = request.build_absolute_uri(request.path)
         query = {key: request.GET[key] for key in request.GET}
-        return _respond(sim.simulator_poll(session=session, route=found, query=query, url=url))
+        return _respond(
+            sim.simulator_poll(session=session, route=found, query=query, path=request.path)
+        )
     raw = request.read(MAX_BODY_BYTES + 1)
     try:
         body = json.loads(raw or b"null")
     except ValueError:
         return JsonResponse({"error": "the body is not JSON"}, status=400)
-    return _respond(
-        sim.simulator_register(session=session, route=found, body=body, origin=_origin(request))
-    )
+    return _respond(sim.simulator_register(session=session, route=found, body=body))
 
 
 urlpatterns = [

@@ -1,16 +1,18 @@
 """Fixtures of the report tests: designs the simulator can serve, a team with a report draft,
-reports in a given state, a live site, loopback."""
+reports in a given state, callback URLs a report handed out, a live site, loopback."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from connectors import services
 from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
 from connectors.domain.design import new_design
-from connectors.models import ConnectorDraft, Membership, Report, Team
+from connectors.models import CallbackHook, ConnectorDraft, Membership, Report, Team
 from tests.factories import add_member, make_team, make_user
 
 
@@ -69,14 +71,20 @@ def people(db: None) -> dict[str, Any]:
     return {"owner": owner, "viewer": viewer, "stranger": stranger, "draft": draft}
 
 
-def a_report(draft: ConnectorDraft, **fields: Any) -> Report:
+def a_report(draft: ConnectorDraft, *, fault: str = "none", **fields: Any) -> Report:
     """A simulator report of ``draft``, not queued, with ``fields`` written as they are."""
     report = services.report_start(
-        draft=draft, user=None, trigger_ids=[], target="simulator", enqueue=False
+        draft=draft, user=None, trigger_ids=[], target="simulator", fault=fault, enqueue=False
     )
     Report.objects.filter(pk=report.pk).update(**fields)
     report.refresh_from_db()
     return report
+
+
+def own_callback(report: Report) -> str:
+    """A callback URL of this app's receiver that ``report`` handed out, as the runner does."""
+    hook = CallbackHook.objects.create(report=report, token=secrets.token_urlsafe(12))
+    return f"{settings.SITE_URL}/hooks/{hook.token}/"
 
 
 @pytest.fixture

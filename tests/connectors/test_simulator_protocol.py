@@ -6,19 +6,26 @@ import json
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
-from connectors import services
 from connectors.models import SimulatorSession
-from tests.connectors.conftest import make_report_draft
+from tests.connectors.conftest import a_report, make_report_draft, own_callback
 
 pytestmark = pytest.mark.django_db
 Fault = SimulatorSession.Fault
 
 
 def session(fault: str = Fault.NONE) -> SimulatorSession:
-    draft = make_report_draft()
-    return services.simulator_session_create(draft=draft, design=draft.design, fault=fault)
+    """The simulator of a queued report (a simulator answers only while its report is live)."""
+    simulator = a_report(make_report_draft(), fault=fault).simulator
+    assert simulator is not None
+    return simulator
+
+
+def callback(sim: SimulatorSession) -> str:
+    """A callback URL of this app that the simulator's report handed out."""
+    return own_callback(sim.reports.get())
 
 
 def register(sim: SimulatorSession, body: Any) -> Any:
@@ -30,13 +37,12 @@ def register(sim: SimulatorSession, body: Any) -> Any:
 
 def test_registration_answers_201_with_an_absolute_location_under_the_base() -> None:
     sim = session()
-    response = register(
-        sim, {"callbackUrl": "http://testserver/hooks/hook-x-token/", "event": "created"}
-    )
+    url = callback(sim)
+    response = register(sim, {"callbackUrl": url, "event": "created"})
     assert response.status_code == 201
-    assert response["Location"].startswith(f"http://testserver/sim/{sim.token}/hooks/")
+    assert response["Location"].startswith(f"{settings.SITE_URL}/sim/{sim.token}/hooks/")
     sim.refresh_from_db()
-    assert [h["callback"] for h in sim.hooks.values()] == ["http://testserver/hooks/hook-x-token/"]
+    assert [h["callback"] for h in sim.hooks.values()] == [url]
 
 
 def test_registration_body_is_checked_against_the_schema() -> None:
@@ -47,7 +53,7 @@ def test_registration_body_is_checked_against_the_schema() -> None:
 
 def test_delete_forgets_the_hook_and_a_second_delete_is_404() -> None:
     sim = session()
-    location = register(sim, {"callbackUrl": "http://testserver/hooks/hook-x-token/"})["Location"]
+    location = register(sim, {"callbackUrl": callback(sim)})["Location"]
     assert Client().delete(location).status_code == 204
     assert Client().get(f"/sim/{sim.token}/_control/hooks").json()["hooks"][0]["deleted"] is True
     assert Client().delete(location).status_code == 404
@@ -61,14 +67,15 @@ def hooks(sim: SimulatorSession) -> list[bool]:
 
 def test_a_trigger_keeps_several_live_hooks_and_a_delete_removes_only_its_own() -> None:
     sim = session()
-    first = register(sim, {"callbackUrl": "http://testserver/hooks/hook-a-token/"})["Location"]
-    second = register(sim, {"callbackUrl": "http://testserver/hooks/hook-b-token/"})["Location"]
+    url_b = callback(sim)
+    first = register(sim, {"callbackUrl": callback(sim)})["Location"]
+    second = register(sim, {"callbackUrl": url_b})["Location"]
     assert first != second and hooks(sim) == [False, False]
     assert Client().delete(first).status_code == 204
     assert hooks(sim) == [True, False]
     sim.refresh_from_db()
     live = [h["callback"] for h in sim.hooks.values() if not h["deleted"]]
-    assert live == ["http://testserver/hooks/hook-b-token/"]
+    assert live == [url_b]
     assert Client().delete(second).status_code == 204
     assert Client().delete(second).status_code == 404
     assert hooks(sim) == [True, True]
@@ -87,7 +94,7 @@ def test_hooks_are_listed_oldest_first_whatever_the_stored_key_order() -> None:
 
 def test_a_delete_of_an_unknown_hook_is_404() -> None:
     sim = session()
-    location = register(sim, {"callbackUrl": "http://testserver/hooks/hook-a-token/"})["Location"]
+    location = register(sim, {"callbackUrl": callback(sim)})["Location"]
     unknown = location.rsplit("/", 1)[0] + "/0123456789abcdef"
     assert Client().delete(unknown).status_code == 404
     assert hooks(sim) == [False]
@@ -95,11 +102,11 @@ def test_a_delete_of_an_unknown_hook_is_404() -> None:
 
 def test_keeps_old_hook_ignores_the_delete_of_a_superseded_hook_only() -> None:
     sim = session(Fault.KEEPS_OLD_HOOK)
-    first = register(sim, {"callbackUrl": "http://testserver/hooks/hook-a-token/"})["Location"]
+    first = register(sim, {"callbackUrl": callback(sim)})["Location"]
     assert Client().delete(first).status_code == 204  # no newer hook: really deleted
     assert hooks(sim) == [True]
-    old = register(sim, {"callbackUrl": "http://testserver/hooks/hook-b-token/"})["Location"]
-    new = register(sim, {"callbackUrl": "http://testserver/hooks/hook-c-token/"})["Location"]
+    old = register(sim, {"callbackUrl": callback(sim)})["Location"]
+    new = register(sim, {"callbackUrl": callback(sim)})["Location"]
     assert Client().delete(old).status_code == 204  # answered as done...
     assert hooks(sim) == [True, False, False]  # ...but kept
     assert Client().delete(new).status_code == 204
@@ -115,12 +122,13 @@ def test_keeps_old_hook_ignores_the_delete_of_a_superseded_hook_only() -> None:
     ],
 )
 def test_registration_faults(fault: str, check: Any) -> None:
-    assert check(register(session(fault), {"callbackUrl": "http://testserver/hooks/hook-x-token/"}))
+    sim = session(fault)
+    assert check(register(sim, {"callbackUrl": callback(sim)}))
 
 
 def test_delete_needing_a_header_refuses_the_connection_only_delete() -> None:
     sim = session(Fault.DELETE_NEEDS_HEADER)
-    location = register(sim, {"callbackUrl": "http://testserver/hooks/hook-x-token/"})["Location"]
+    location = register(sim, {"callbackUrl": callback(sim)})["Location"]
     assert Client().delete(location).status_code == 401
     assert Client().delete(location, HTTP_X_SIMULATOR_CONFIRM="yes").status_code == 204
 
@@ -151,7 +159,7 @@ def test_fire_refuses_callbacks_that_are_not_this_apps_receiver() -> None:
     }
     sim.save(update_fields=["hooks"])
     response = Client().post(f"/sim/{sim.token}/_control/fire")
-    assert response.json() == {"hooks": 1, "delivered": 0, "refused": 1}
+    assert response.json() == {"hooks": 1, "delivered": 0, "refused": 1, "skipped": 0}
 
 
 def test_unknown_token_and_unknown_path_are_404() -> None:

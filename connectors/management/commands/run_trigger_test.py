@@ -2,7 +2,8 @@
 
 With ``--target simulator`` the command serves this app on an ephemeral 127.0.0.1 port in a
 background thread for the length of the run (the simulator and the callback receiver are its
-views), and allows loopback for this run only. Exits 1 when the report does not pass.
+views), with SITE_URL pointing there, and allows loopback for this run only. Exits 1 when the
+report does not pass.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from connectors.models import ConnectorDraft, Report
 
 @contextmanager
 def serve_app() -> Iterator[str]:
-    """This app on 127.0.0.1:<free port> in a thread; yields its base URL."""
-    saved = (list(settings.ALLOWED_HOSTS), settings.SECURE_SSL_REDIRECT)
+    """This app on 127.0.0.1:<free port> in a thread; yields its base URL, which is SITE_URL
+    meanwhile (the app builds its callback and simulator URLs on SITE_URL only)."""
+    saved = (list(settings.ALLOWED_HOSTS), settings.SECURE_SSL_REDIRECT, settings.SITE_URL)
     settings.ALLOWED_HOSTS = [*saved[0], "127.0.0.1"]
     settings.SECURE_SSL_REDIRECT = False
     thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
@@ -34,10 +36,11 @@ def serve_app() -> Iterator[str]:
     try:
         if thread.error:
             raise CommandError(f"could not serve the simulator: {thread.error}")
-        yield f"http://127.0.0.1:{thread.port}"
+        settings.SITE_URL = f"http://127.0.0.1:{thread.port}"
+        yield settings.SITE_URL
     finally:
         thread.terminate()
-        settings.ALLOWED_HOSTS, settings.SECURE_SSL_REDIRECT = saved
+        settings.ALLOWED_HOSTS, settings.SECURE_SSL_REDIRECT, settings.SITE_URL = saved
 
 
 class Command(BaseCommand):
@@ -67,10 +70,8 @@ class Command(BaseCommand):
         except ValueError as exc:  # ReportTargetError, or an unknown fault mode
             raise CommandError(str(exc)) from exc
         if report.target_kind == Report.Target.SIMULATOR:
-            with serve_app() as site:
-                ended = services.report_execute(
-                    report_id=report.pk, site_url=site, allow_loopback=True
-                )
+            with serve_app():
+                ended = services.report_execute(report_id=report.pk, allow_loopback=True)
         else:
             ended = services.report_execute(report_id=report.pk)
         assert ended is not None  # the report was created above
