@@ -1,9 +1,12 @@
-"""One form per wizard step (and per section of a trigger): field and cross-field checks only.
+"""The wizard's forms: field and cross-field checks only.
 
-Every form carries the draft version it was based on (``based_on_version``) and knows how to
-read its initial values from a design (``initial_for``) and write its cleaned data into one
-(``apply``, in place). What the design means stays in ``connectors.domain``; these forms only
-translate between HTML fields and the design's keys.
+Every page of the wizard is one HTML form with one Save. A step's form (``StepForm``) carries
+the connector's title (shown in the header bar) and the draft version it was based on
+(``based_on_version``); a trigger's page adds one prefixed ``TriggerForm`` per section, all in
+the same HTML form. Each form reads its initial values from a design (``initial_for``) and
+writes its cleaned data into one (``apply`` / ``apply_trigger``, in place). What the design
+means stays in ``connectors.domain``; these forms only translate between HTML fields and the
+design's keys.
 """
 
 from __future__ import annotations
@@ -45,7 +48,6 @@ from connectors.domain.wizard_edit import (
     taken_operation_ids,
 )
 from connectors.domain.wizard_sample import SampleError, parse_sample_request
-from connectors.forms_rendering import RENDERER, LightForm
 
 Design = dict[str, Any]
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
@@ -62,10 +64,8 @@ def _area(rows: int = 3, **kwargs: Any) -> forms.CharField:
     return forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
 
 
-class StepForm(LightForm):
+class StepForm(forms.Form):
     """What every step saves: the connector's title and the version the edit started from."""
-
-    default_renderer = RENDERER
 
     title = forms.CharField(label="Connector title", max_length=200)
     based_on_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -136,11 +136,6 @@ class GeneralForm(StepForm):
         help_text="PNG or JPEG, at most 1 MB; about 230 x 230 pixels on the background colour.",
     )
     remove_icon = forms.BooleanField(label="Remove the icon", required=False)
-    ICON_FIELDS = ("icon", "remove_icon")
-
-    def visible_fields(self) -> list[Any]:
-        """All but the icon's fields: general.html shows those beside the current icon."""
-        return [field for field in super().visible_fields() if field.name not in self.ICON_FIELDS]
 
     @classmethod
     def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
@@ -288,13 +283,16 @@ def _samples(text: str) -> list[Any]:
         raise forms.ValidationError(str(error)) from None
 
 
-class TriggerForm(StepForm):
-    """A section of one trigger's page; ``index`` picks the trigger."""
+class TriggerForm(forms.Form):
+    """A section of one trigger's page, under its own prefix in the page's one form."""
 
     def __init__(self, *args: Any, trigger: dict[str, Any], design: Design, **kwargs: Any):
         self.trigger, self.design = trigger, design
         super().__init__(*args, **kwargs)
-        self.fields["title"].widget = forms.HiddenInput()
+
+    @classmethod
+    def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
+        return {}
 
     def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
         raise NotImplementedError
@@ -393,10 +391,9 @@ class RequestForm(TriggerForm):
         request["parameters"] = sync_path_parameters(request["parameters"], request["path"])
 
 
-class ParameterForm(LightForm):
+class ParameterForm(forms.Form):
     """One row of the parameter editor; ``name`` and ``location`` find its parameter."""
 
-    default_renderer = RENDERER
     name = forms.CharField(widget=forms.HiddenInput)
     location = forms.CharField(widget=forms.HiddenInput, required=False)
     summary = _text(max_length=200)
@@ -407,10 +404,7 @@ class ParameterForm(LightForm):
     visibility = forms.ChoiceField(choices=VISIBILITY_CHOICES)
 
 
-# django-stubs do not know formset_factory's renderer argument (Django 4.0 added it).
-ParameterFormSet = forms.formset_factory(  # type: ignore[call-arg]
-    ParameterForm, extra=0, can_delete=True, renderer=RENDERER
-)
+ParameterFormSet = forms.formset_factory(ParameterForm, extra=0, can_delete=True)
 
 
 def parameter_initial(trigger: dict[str, Any]) -> list[dict[str, Any]]:
@@ -676,6 +670,10 @@ class CallbackForm(TriggerForm):
             ("/notificationUrl", "/notificationUrl (add it)")
         ]
 
+    @property
+    def has_notification_url(self) -> bool:
+        return any(choice.pointer == "/notificationUrl" for choice in self.choices)
+
     @classmethod
     def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
         initial = super().initial_for(design, version)
@@ -847,11 +845,9 @@ class PollingForm(TriggerForm):
             set_item_samples(trigger, data["itemSamples"])
 
 
-TRIGGER_FORMS: dict[str, type[TriggerForm]] = {
+SECTION_FORMS: dict[str, type[TriggerForm]] = {
     "general": TriggerGeneralForm,
     "request": RequestForm,
-    "parameter": ParameterAddForm,
-    "sample": SampleForm,
     "callback": CallbackForm,
     "notification": NotificationForm,
     "properties": PropertiesForm,
@@ -863,38 +859,80 @@ KIND_ONLY_SECTIONS = {
     "webhook": frozenset({"callback", "notification", "properties", "delete"}),
     "polling": frozenset({"polling"}),
 }
+# In-page actions that add to the trigger (each with its own small form, checked only when
+# its button is pressed): the button's value -> (prefix, form).
+ACTION_FORMS: dict[str, tuple[str, type[TriggerForm]]] = {
+    "import-sample": ("sample", SampleForm),
+    "add-parameter": ("parameter", ParameterAddForm),
+}
+# What the trigger list's buttons do to a trigger: "duplicate-2", "up-0", ...
+TRIGGER_ACTIONS = ("duplicate", "delete", "up", "down")
+NEW_TRIGGER_ACTIONS = ("add-webhook", "add-polling")
 
 
 def trigger_sections(kind: str) -> list[str]:
-    """The names of ``TRIGGER_FORMS`` shown for a trigger of ``kind``."""
+    """The names of ``SECTION_FORMS`` shown for a trigger of ``kind``."""
     others = set().union(*(v for k, v in KIND_ONLY_SECTIONS.items() if k != kind))
-    return [name for name in TRIGGER_FORMS if name not in others]
+    return [name for name in SECTION_FORMS if name not in others]
 
 
-class TriggerActionForm(StepForm):
-    """Add, duplicate, delete or move a trigger of the Definition step."""
-
-    ACTIONS = ("add-webhook", "add-polling", "duplicate", "delete", "up", "down")
-    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
-    index = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, count: int, **kwargs: Any):
-        self.count = count
-        super().__init__(*args, **kwargs)
-        self.fields["title"].required = False
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("action", "").startswith("add"):
-            return data
-        index = data.get("index")
-        if index is None or index >= self.count:
+def parse_trigger_action(value: str, count: int) -> tuple[str, int | None] | None:
+    """``"add-webhook"`` -> ("add-webhook", None); ``"up-2"`` -> ("up", 2); else None."""
+    if value in NEW_TRIGGER_ACTIONS:
+        return value, None
+    name, _, number = value.rpartition("-")
+    if name in TRIGGER_ACTIONS and number.isascii() and number.isdigit():
+        index = int(number)
+        if index >= count:
             raise forms.ValidationError("That trigger no longer exists: reload the page.")
-        return data
+        return name, index
+    return None
 
-    def apply(self, design: Design) -> None:
-        if self.cleaned_data.get("title"):
-            super().apply(design)
+
+def labelled_errors(form: forms.Form) -> list[str]:
+    """A form's errors as sentences, each after its field's label."""
+    errors = []
+    for name, field_errors in form.errors.items():
+        label = (form.fields[name].label or name) if name in form.fields else ""
+        errors += [f"{label}: {error}" if label else str(error) for error in field_errors]
+    return errors
+
+
+class PageForms:
+    """Every form of one page, checked and saved together: the page's one HTML form.
+
+    ``page`` carries the title and the version; ``parts`` are the trigger's sections (and the
+    parameter formset, and an action's form), each under its prefix. Its interface is the one
+    ``views.wizard_common.save`` uses of a single form.
+    """
+
+    def __init__(self, page: StepForm, parts: dict[str, Any]):
+        self.page, self.parts = page, parts
+
+    def is_valid(self) -> bool:
+        results = [self.page.is_valid()] + [part.is_valid() for part in self.parts.values()]
+        return all(results)  # every form checked, so that each shows its errors
+
+    @property
+    def cleaned_data(self) -> dict[str, Any]:
+        return self.page.cleaned_data
+
+    def save_options(self) -> dict[str, Any]:
+        return {}
+
+    def invalid_parts(self) -> list[str]:
+        return [name for name, part in self.parts.items() if not part.is_valid()]
+
+    def error_messages(self) -> list[str]:
+        errors = labelled_errors(self.page)
+        for part in self.parts.values():
+            if isinstance(part, forms.BaseFormSet):
+                errors += [str(e) for e in part.non_form_errors()]
+                for row in part.forms:
+                    errors += labelled_errors(row)
+            else:
+                errors += labelled_errors(part)
+        return errors
 
 
 class OverwriteForm(forms.Form):

@@ -106,7 +106,8 @@ def _start(request: HttpRequest, access: DraftAccess, form: ReportStartForm) -> 
 @login_required
 def wizard_test_start(request: HttpRequest, draft_id: int) -> HttpResponse:
     """Start a report from the wizard's Test step and come back to it, showing its progress."""
-    from .wizard import _render, _step_context  # the wizard module imports this one
+    from .wizard import _step_context  # the wizard module imports this one
+    from .wizard_common import render_page
 
     access = draft_access(request, draft_id, role="editor")
     design = services.draft_design(draft=access.draft, copy=False)
@@ -117,7 +118,7 @@ def wizard_test_start(request: HttpRequest, draft_id: int) -> HttpResponse:
         return redirect(f"{url}?report={report.pk}")
     context = _step_context(request, access, "test")  # holds the Test step's own context
     context["report_form"] = form  # shown again with its errors
-    return _render(request, "test", context, status=400)
+    return render_page(request, "test", context, status=400)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,254 @@
+"""The Definition step: the trigger list beside the selected trigger's page.
+
+A trigger's page is ONE form: its sections (General, Request with its parameters, the callback
+URL, the notification and its schema, the DELETE action or the polling settings), each under
+its prefix, save together with the connector's title. The buttons of the page are values of
+``action`` on that same form, so that nothing typed is lost when one is pressed: "Import from
+sample" and "Add parameter" apply their small forms after the edits, and the trigger list's
+buttons (new, duplicate, move, delete) act on the triggers after the edits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods
+
+from connectors import forms, services
+from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
+from connectors.domain.wizard_edit import (
+    duplicate_trigger,
+    move_trigger,
+    taken_operation_ids,
+    unique_operation_id,
+)
+
+from .access import DraftAccess, draft_access
+from .wizard_common import (
+    design_seen,
+    findings,
+    page_context,
+    render_page,
+    save,
+    step_url,
+    trigger_of,
+    trigger_url,
+)
+
+TABS = ("general", "request", "response", "config", "validation")
+TAB_LABELS = {
+    "general": "General",
+    "request": "Request",
+    "response": "Response",
+    "config": "Trigger configuration",
+    "validation": "Validation",
+}
+# The tab that shows each section (errors open the first tab that has one).
+SECTION_TABS = {
+    "general": "general",
+    "request": "request",
+    "params": "request",
+    "sample": "request",
+    "parameter": "request",
+    "notification": "response",
+    "properties": "response",
+    "callback": "config",
+    "delete": "config",
+    "polling": "config",
+}
+
+
+def trigger_page_context(
+    request: HttpRequest,
+    access: DraftAccess,
+    index: int,
+    bound: forms.PageForms | None = None,
+) -> dict[str, Any]:
+    design = services.draft_design(draft=access.draft, copy=False)
+    trigger = trigger_of(design, index)
+    version = access.draft.version
+    if bound is None:
+        bound = _unbound_forms(design, trigger, version)
+    tab = request.GET.get("tab") or request.POST.get("tab") or "general"
+    invalid = bound.invalid_parts() if bound.page.is_bound else []
+    if invalid:
+        tab = SECTION_TABS.get(invalid[0], "general")
+    found = findings(access.draft)
+    mine = f"/triggers/{index}"
+    return page_context(
+        request,
+        access,
+        "definition",
+        design,
+        findings=found,
+        tab_labels=list(TAB_LABELS.items()),
+        form=bound.page,
+        forms=bound,
+        sections=bound.parts,
+        params=bound.parts["params"],
+        trigger=trigger,
+        index=index,
+        tab=tab if tab in TABS else "general",
+        invalid_tabs={SECTION_TABS.get(name) for name in invalid},
+        trigger_findings=[
+            f
+            for f in found
+            if (f.get("field") or "") == mine or (f.get("field") or "").startswith(mine + "/")
+        ],
+        kept=_kept(design),
+    )
+
+
+def _unbound_forms(design: dict[str, Any], trigger: dict[str, Any], version: int) -> Any:
+    page = forms.StepForm(initial=forms.StepForm.initial_for(design, version))
+    parts: dict[str, Any] = {}
+    for name in forms.trigger_sections(trigger["kind"]):
+        form_class = forms.SECTION_FORMS[name]
+        initial = form_class.initial_for(design, version, trigger=trigger)
+        parts[name] = form_class(initial=initial, trigger=trigger, design=design, prefix=name)
+    parts["params"] = forms.ParameterFormSet(
+        initial=forms.parameter_initial(trigger), prefix="params"
+    )
+    for prefix, form_class in forms.ACTION_FORMS.values():
+        initial = form_class.initial_for(design, version, trigger=trigger)
+        parts[prefix] = form_class(initial=initial, trigger=trigger, design=design, prefix=prefix)
+    return forms.PageForms(page, parts)
+
+
+def _bound_forms(
+    request: HttpRequest, design: dict[str, Any], trigger: dict[str, Any], version: int
+) -> forms.PageForms:
+    """The page's forms with the posted data; an action's own form only when it was pressed."""
+    data = request.POST
+    parts: dict[str, Any] = {}
+    for name in forms.trigger_sections(trigger["kind"]):
+        form_class = forms.SECTION_FORMS[name]
+        # The initial values let a form tell what was edited (samples re-infer a schema only
+        # when they changed).
+        initial = form_class.initial_for(design, version, trigger=trigger)
+        parts[name] = form_class(data, initial=initial, trigger=trigger, design=design, prefix=name)
+    parts["params"] = forms.ParameterFormSet(data, prefix="params")
+    action = data.get("action", "")
+    for value, (prefix, form_class) in forms.ACTION_FORMS.items():
+        if action == value:
+            parts[prefix] = form_class(data, trigger=trigger, design=design, prefix=prefix)
+    return forms.PageForms(forms.StepForm(data), parts)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wizard_trigger(request: HttpRequest, draft_id: int, index: int) -> HttpResponse:
+    if request.method == "GET":
+        access = draft_access(request, draft_id)
+        return render_page(request, "trigger", trigger_page_context(request, access, index))
+    access = draft_access(request, draft_id, role="editor")
+    design = design_seen(request, access)
+    trigger = trigger_of(design, index)
+    bound = _bound_forms(request, design, trigger, access.draft.version)
+    action = request.POST.get("action", "")
+    tab = request.POST.get("tab", "")
+
+    def apply(edited: dict[str, Any]) -> str | None:
+        target = edited["triggers"][index]
+        apply_trigger_page(bound, target, edited)
+        landing = apply_trigger_action(edited, draft_id, action, current=index)
+        return landing or trigger_url(draft_id, index, tab if tab in TABS else None)
+
+    def invalid(errors: list[str]) -> HttpResponse:
+        for error in errors:
+            bound.page.add_error(None, error)
+        context = trigger_page_context(request, access, index, bound)
+        return render_page(request, "trigger", context, status=400)
+
+    message = f"Edited trigger '{trigger.get('summary') or trigger.get('operationId')}'"
+    landing = trigger_url(draft_id, index)
+    return save(request, access, design, bound, apply, landing, invalid, message)
+
+
+def apply_trigger_page(
+    bound: forms.PageForms, trigger: dict[str, Any], design: dict[str, Any]
+) -> None:
+    """Write every section into ``trigger``: the kind's sections first, the General section
+    (which may change the kind) after them, then the pressed action's form."""
+    bound.page.apply(design)
+    parts = bound.parts
+    request_form = parts["request"]
+    request_form.apply_trigger(trigger, design)
+    forms.apply_parameters(parts["params"], trigger, path=request_form.cleaned_data["path"])
+    for name in ("callback", "notification", "properties", "delete", "polling"):
+        if name in parts:
+            parts[name].apply_trigger(trigger, design)
+    for prefix, _ in forms.ACTION_FORMS.values():
+        if prefix in parts:
+            parts[prefix].apply_trigger(trigger, design)
+    parts["general"].apply_trigger(trigger, design)
+
+
+def apply_trigger_action(
+    edited: dict[str, Any], draft_id: int, action: str, *, current: int | None
+) -> str | None:
+    """Add, duplicate, delete or move a trigger; where the save then lands (None: stay)."""
+    parsed = forms.parse_trigger_action(action, len(edited["triggers"]))
+    if parsed is None:
+        return None
+    name, index = parsed
+    triggers = edited["triggers"]
+    if index is None:  # a new trigger: its page is where the save lands
+        triggers.append(_new_trigger(edited, name))
+        return trigger_url(draft_id, len(triggers) - 1)
+    if name == "duplicate":
+        duplicate_trigger(edited, index)
+        return trigger_url(draft_id, index + 1)
+    if name == "delete":
+        del triggers[index]
+        if not triggers:
+            return step_url(draft_id, "definition")
+        if current is None or current == index:
+            return trigger_url(draft_id, min(index, len(triggers) - 1))
+        return trigger_url(draft_id, current - 1 if current > index else current)
+    offset = -1 if name == "up" else 1
+    move_trigger(edited, index, offset)
+    moved_to = min(max(index + offset, 0), len(triggers) - 1)
+    if current == index:
+        return trigger_url(draft_id, moved_to)
+    if current == moved_to:
+        return trigger_url(draft_id, index)
+    return None
+
+
+def _new_trigger(design: dict[str, Any], action: str) -> dict[str, Any]:
+    taken = taken_operation_ids(design["triggers"])
+    if action == "add-webhook":
+        trigger = new_webhook_trigger(summary="When an event happens", path="/hooks")
+    else:
+        trigger = new_polling_trigger(
+            summary="When an item is created", path="/items", state_parameter="since"
+        )
+    # Several webhooks on one registration path share its DELETE action: export writes it once.
+    trigger["operationId"] = unique_operation_id(trigger["operationId"], taken)
+    return trigger
+
+
+def _kept(design: dict[str, Any]) -> list[tuple[str, int]]:
+    """What an import kept verbatim that the wizard does not edit, with counts (read only)."""
+    passthrough = design.get("passthrough") or {}
+    swagger = passthrough.get("swagger") or {}
+    actions = sum(
+        1
+        for item in (swagger.get("paths") or {}).values()
+        if isinstance(item, dict)
+        for method in item
+        if method in ("get", "put", "post", "delete", "patch", "head", "options")
+    )
+    section = (passthrough.get("properties") or {}).get("properties") or {}
+    policies = section.get("policyTemplateInstances") if isinstance(section, dict) else None
+    rows = [
+        ("Actions", actions),
+        ("Definitions", len(swagger.get("definitions") or {})),
+        ("Shared parameters", len(swagger.get("parameters") or {})),
+        ("Shared responses", len(swagger.get("responses") or {})),
+        ("Policies", len(policies) if isinstance(policies, list) else 0),
+    ]
+    return [(label, count) for label, count in rows if count]
