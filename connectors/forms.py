@@ -909,8 +909,12 @@ class PageForms:
     def __init__(self, page: StepForm, parts: dict[str, Any]):
         self.page, self.parts = page, parts
 
+    def _bound(self) -> list[Any]:
+        """The parts that were sent (an action's form is shown unbound until pressed)."""
+        return [part for part in self.parts.values() if part.is_bound]
+
     def is_valid(self) -> bool:
-        results = [self.page.is_valid()] + [part.is_valid() for part in self.parts.values()]
+        results = [self.page.is_valid()] + [part.is_valid() for part in self._bound()]
         return all(results)  # every form checked, so that each shows its errors
 
     @property
@@ -921,11 +925,11 @@ class PageForms:
         return {}
 
     def invalid_parts(self) -> list[str]:
-        return [name for name, part in self.parts.items() if not part.is_valid()]
+        return [name for name, part in self.parts.items() if part.is_bound and not part.is_valid()]
 
     def error_messages(self) -> list[str]:
         errors = labelled_errors(self.page)
-        for part in self.parts.values():
+        for part in self._bound():
             if isinstance(part, forms.BaseFormSet):
                 errors += [str(e) for e in part.non_form_errors()]
                 for row in part.forms:

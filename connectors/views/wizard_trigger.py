@@ -134,6 +134,11 @@ def _bound_forms(
     for value, (prefix, form_class) in forms.ACTION_FORMS.items():
         if action == value:
             parts[prefix] = form_class(data, trigger=trigger, design=design, prefix=prefix)
+        else:  # shown as it was, checked only when its own button is pressed
+            initial = form_class.initial_for(design, version, trigger=trigger)
+            parts[prefix] = form_class(
+                initial=initial, trigger=trigger, design=design, prefix=prefix
+            )
     return forms.PageForms(forms.StepForm(data), parts)
 
 
@@ -181,7 +186,7 @@ def apply_trigger_page(
         if name in parts:
             parts[name].apply_trigger(trigger, design)
     for prefix, _ in forms.ACTION_FORMS.values():
-        if prefix in parts:
+        if parts[prefix].is_bound:
             parts[prefix].apply_trigger(trigger, design)
     parts["general"].apply_trigger(trigger, design)
 
