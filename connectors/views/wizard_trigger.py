@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from connectors import forms, services
@@ -25,7 +26,7 @@ from connectors.domain.wizard_edit import (
     unique_operation_id,
 )
 
-from .access import DraftAccess, draft_access
+from .access import DraftAccess, draft_access, wants_fragment
 from .wizard_common import (
     design_seen,
     findings,
@@ -70,7 +71,7 @@ def trigger_page_context(
     trigger = trigger_of(design, index)
     version = access.draft.version
     if bound is None:
-        bound = _unbound_forms(design, trigger, version)
+        bound = _unbound_forms(design, trigger, version, opened=_opened(request))
     tab = request.GET.get("tab") or request.POST.get("tab") or "general"
     invalid = bound.invalid_parts() if bound.page.is_bound else []
     if invalid:
@@ -101,7 +102,17 @@ def trigger_page_context(
     )
 
 
-def _unbound_forms(design: dict[str, Any], trigger: dict[str, Any], version: int) -> Any:
+def _opened(request: HttpRequest) -> set[str]:
+    """The collapsed action forms asked for (``?open=sample``): their fields load when opened."""
+    return {prefix for prefix in request.GET.getlist("open") if prefix in ACTION_PREFIXES}
+
+
+ACTION_PREFIXES = {prefix for prefix, _ in forms.ACTION_FORMS.values()}
+
+
+def _unbound_forms(
+    design: dict[str, Any], trigger: dict[str, Any], version: int, *, opened: set[str]
+) -> Any:
     page = forms.StepForm(initial=forms.StepForm.initial_for(design, version))
     parts: dict[str, Any] = {}
     for name in forms.trigger_sections(trigger["kind"]):
@@ -112,8 +123,11 @@ def _unbound_forms(design: dict[str, Any], trigger: dict[str, Any], version: int
         initial=forms.parameter_initial(trigger), prefix="params"
     )
     for prefix, form_class in forms.ACTION_FORMS.values():
-        initial = form_class.initial_for(design, version, trigger=trigger)
-        parts[prefix] = form_class(initial=initial, trigger=trigger, design=design, prefix=prefix)
+        if prefix in opened:
+            initial = form_class.initial_for(design, version, trigger=trigger)
+            parts[prefix] = form_class(
+                initial=initial, trigger=trigger, design=design, prefix=prefix
+            )
     return forms.PageForms(page, parts)
 
 
@@ -134,11 +148,6 @@ def _bound_forms(
     for value, (prefix, form_class) in forms.ACTION_FORMS.items():
         if action == value:
             parts[prefix] = form_class(data, trigger=trigger, design=design, prefix=prefix)
-        else:  # shown as it was, checked only when its own button is pressed
-            initial = form_class.initial_for(design, version, trigger=trigger)
-            parts[prefix] = form_class(
-                initial=initial, trigger=trigger, design=design, prefix=prefix
-            )
     return forms.PageForms(forms.StepForm(data), parts)
 
 
@@ -147,7 +156,11 @@ def _bound_forms(
 def wizard_trigger(request: HttpRequest, draft_id: int, index: int) -> HttpResponse:
     if request.method == "GET":
         access = draft_access(request, draft_id)
-        return render_page(request, "trigger", trigger_page_context(request, access, index))
+        context = trigger_page_context(request, access, index)
+        opened = _opened(request)
+        if opened and wants_fragment(request):  # a collapsed action form, opened: its fields
+            return render(request, f"connectors/wizard/trigger.html#{opened.pop()}_fields", context)
+        return render_page(request, "trigger", context)
     access = draft_access(request, draft_id, role="editor")
     design = design_seen(request, access)
     trigger = trigger_of(design, index)
@@ -186,7 +199,7 @@ def apply_trigger_page(
         if name in parts:
             parts[name].apply_trigger(trigger, design)
     for prefix, _ in forms.ACTION_FORMS.values():
-        if parts[prefix].is_bound:
+        if prefix in parts:
             parts[prefix].apply_trigger(trigger, design)
     parts["general"].apply_trigger(trigger, design)
 
