@@ -206,8 +206,10 @@ def test_production_process_set_serves_the_whole_flow(
     assert swagger["swagger"] == "2.0" and swagger["host"] == "api.leadinfo.com"
 
     stylesheet = page.locator("link[rel=stylesheet]").first.get_attribute("href")
-    assert stylesheet and stylesheet.startswith("/static/css/app.") and stylesheet != (
-        "/static/css/app.css"
+    assert (
+        stylesheet
+        and stylesheet.startswith("/static/css/app.")
+        and stylesheet != ("/static/css/app.css")
     )
     response = httpx.get(
         server.url + stylesheet, headers={"Accept-Encoding": "br, gzip"}, timeout=5
