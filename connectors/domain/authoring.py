@@ -33,6 +33,7 @@ from connectors.domain.authoring_shapes import (
 )
 from connectors.domain.authoring_texts import (
     name_words,
+    notification_name,
     operation_id_from_summary,
     singular,
     trigger_description,
@@ -60,7 +61,6 @@ _CALLBACK_TEXTS = {
     "x-ms-summary": "Callback URL",
     "description": "The URL the service calls when the event happens; the platform fills it in.",
 }
-_NOTIFICATION_DESCRIPTION = "The event the service sends to the callback URL."
 
 
 def new_webhook_trigger(
@@ -225,8 +225,13 @@ def set_callback(trigger: Trigger, pointer: str | None) -> None:
 
 
 def set_notification_samples(trigger: Trigger, samples: Sequence[Any]) -> list[str]:
-    """Keep ``samples`` and the notification schema inferred from them; return the warnings."""
-    notification = trigger.get("notification") or {"description": _NOTIFICATION_DESCRIPTION}
+    """Keep ``samples`` and the notification schema inferred from them; return the warnings.
+
+    A new notification is named after the trigger's event ("Order created"), as a maker names
+    the designer's "Response name"."""
+    notification = trigger.get("notification") or {
+        "description": notification_name(trigger.get("summary") or "")
+    }
     result = infer_schema(samples) if len(samples) else None
     notification["samples"] = list(samples)
     placeholder: dict[str, Any] = copy.deepcopy(_PLACEHOLDER_SCHEMA)
