@@ -177,7 +177,7 @@ _KINDS: tuple[tuple[type, str], ...] = (
 
 def _observe_string(node: _Node, value: str) -> None:
     # The first string sets the candidate format; any string that disagrees clears it for good.
-    found = _string_format(value)
+    found = string_format(value)
     node.strings += 1
     if node.strings == 1:
         node.string_format = found
@@ -185,7 +185,7 @@ def _observe_string(node: _Node, value: str) -> None:
         node.string_format = None
 
 
-def _string_format(value: str) -> str | None:
+def string_format(value: str) -> str | None:
     """The Swagger format of one string, checked by shape and then by calendar validity."""
     if _DATE_TIME.fullmatch(value):
         return "date-time" if _parses(datetime.fromisoformat, value) else None
