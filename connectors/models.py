@@ -3,7 +3,8 @@ share, with every saved revision.
 
 A draft stores its *design* (see ``connectors.domain.design``), never the swagger: the files are
 derived from the design on demand. ``version`` is bumped by every save and guards against lost
-updates (optimistic concurrency, see ``services.draft_save``). A draft's icon lives in its own
+updates (optimistic concurrency, see ``services.draft_save``); ``downloaded_version`` is the one
+last downloaded (``services.draft_mark_downloaded``). A draft's icon lives in its own
 table (``DraftIcon``), so loading a draft never loads the image.
 """
 
@@ -145,6 +146,9 @@ class ConnectorDraft(models.Model):
     trigger_count = models.PositiveIntegerField(default=0)
     lint_errors = models.PositiveIntegerField(default=0)
     lint_warnings = models.PositiveIntegerField(default=0)
+    # The version last downloaded (wizard download, export_connector): flows may be built on it,
+    # so the history flags breaking changes against it. None: never downloaded, nothing to break.
+    downloaded_version = models.PositiveIntegerField(null=True, blank=True)
     # Soft delete: a trashed draft is out of every selector but the trash's.
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(

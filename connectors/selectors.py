@@ -42,8 +42,10 @@ BREAKING_CACHE_SECONDS = 30 * 24 * 3600
 @dataclass(frozen=True)
 class HistoryEntry:
     revision: Revision
-    # Breaking changes from the revision before this one (empty for the first).
+    # Breaking changes from the last downloaded revision: empty up to it, and for every
+    # revision of a draft never downloaded (no flow can be built on what was never published).
     breaking: list[BreakingChange]
+    downloaded: bool = False  # this is the revision last downloaded
 
 
 @dataclass(frozen=True)
@@ -236,15 +238,38 @@ def _breaking_of_pairs(
 
 
 def revision_history(*, draft: ConnectorDraft, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
-    """The newest ``limit`` revisions, each with its breaking changes against the one before."""
-    # One revision more than shown, so the oldest shown one has something to compare with. The
-    # designs are loaded only for pairs whose breaking changes are not cached yet.
-    revisions = list(revision_list(draft=draft).defer("design")[: limit + 1])
-    shown = revisions[:limit]
-    # Revisions are newest first: each shown one is paired with the next (the one before it).
-    breaking = _breaking_of_pairs(draft, list(zip(revisions[1:], shown, strict=False)))
-    breaking += [[]] * (len(shown) - len(breaking))  # the very first revision
-    return [HistoryEntry(revision=r, breaking=b) for r, b in zip(shown, breaking, strict=True)]
+    """The newest ``limit`` revisions; each one newer than the last downloaded revision comes
+    with its breaking changes against that one (``draft.downloaded_version``).
+
+    Flows are built on a downloaded version, so that is what a change can break: an edit undone
+    before the next download breaks nothing, and before the first download nothing does. The
+    queries do not grow with the revisions: the revisions (without designs), the downloaded one
+    when it is older than those shown, and the designs of just the pairs not cached yet.
+    """
+    shown = list(revision_list(draft=draft).defer("design")[:limit])
+    base = _downloaded_revision(draft, shown)
+    later = [r for r in shown if base is not None and r.number > base.number]
+    pairs = [(base, r) for r in later if base is not None]
+    found = dict(zip([r.number for r in later], _breaking_of_pairs(draft, pairs), strict=True))
+    return [
+        HistoryEntry(
+            revision=r,
+            breaking=found.get(r.number, []),
+            downloaded=base is not None and r.number == base.number,
+        )
+        for r in shown
+    ]
+
+
+def _downloaded_revision(draft: ConnectorDraft, shown: list[Revision]) -> Revision | None:
+    """The revision of the version last downloaded, from those shown or (older) on its own."""
+    number = draft.downloaded_version
+    if number is None:
+        return None
+    for revision in shown:
+        if revision.number == number:
+            return revision
+    return draft.revisions.defer("design").filter(number=number).first()
 
 
 class RevisionNotFound(Revision.DoesNotExist):

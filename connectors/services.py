@@ -150,6 +150,20 @@ def draft_save(
     return draft
 
 
+def draft_mark_downloaded(*, draft: ConnectorDraft, version: int) -> ConnectorDraft:
+    """Record that ``version`` of the draft was downloaded (its files, or its package).
+
+    From then on flows may be built on that version, so the history measures breaking changes
+    against it. A download is no edit: the version, ``updated_at`` and the revisions stay; one
+    UPDATE of the one column, so a save landing at the same moment is not undone.
+    """
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(f"{version!r} is not a version of a draft")
+    ConnectorDraft.objects.filter(pk=draft.pk).update(downloaded_version=version)
+    draft.downloaded_version = version
+    return draft
+
+
 def _icon_store(*, draft: ConnectorDraft, icon: Icon) -> None:
     DraftIcon.objects.update_or_create(
         draft=draft,

@@ -28,11 +28,13 @@ from connectors.domain.authoring_shapes import (
     polling_settings,
     split_path,
     state_parameter_for,
+    take_value,
     unmark_callback,
     webhook_responses,
 )
 from connectors.domain.authoring_texts import (
     name_words,
+    notification_name,
     operation_id_from_summary,
     singular,
     trigger_description,
@@ -60,7 +62,6 @@ _CALLBACK_TEXTS = {
     "x-ms-summary": "Callback URL",
     "description": "The URL the service calls when the event happens; the platform fills it in.",
 }
-_NOTIFICATION_DESCRIPTION = "The event the service sends to the callback URL."
 
 
 def new_webhook_trigger(
@@ -126,7 +127,8 @@ def new_polling_trigger(
     ``use_policy``, as a ``pollingtrigger`` policy whose expression reads the newest item's
     ``value_path``. ``retry_interval`` (300 s, the 5-minute floor of most plans) is declared as
     the ``Retry-After`` default, which is where the importer reads it back from. A query string
-    in ``path`` becomes query parameters with their values as defaults.
+    in ``path`` becomes query parameters with their values as typed defaults (``limit=50`` is
+    the integer 50), the state parameter's included.
     """
     if not (value_collection or use_policy):
         raise ValueError(
@@ -134,16 +136,16 @@ def new_polling_trigger(
             "value_collection, or use_policy=True for an answer that is a bare array"
         )
     path, query = split_path(path)
-    # A state value already in the sample URL's query is the better default.
-    state_default = next(
-        (p["default"] for p in query if p["name"] == state_parameter), state_default
-    )
+    state = state_parameter_for(state_parameter, state_default)
+    for sampled in query:
+        if sampled["name"] == state_parameter:
+            take_value(state, sampled)  # the sample URL's value (typed) is the better default
     trigger = _new_trigger("polling", summary, operation_id, description, cardinality)
     trigger["request"] = {
         "method": "get",
         "path": path,
         "parameters": path_parameters_from_template(path)
-        + [state_parameter_for(state_parameter, state_default)]
+        + [state]
         + [parameter for parameter in query if parameter["name"] != state_parameter],
         "body": None,
         "callbackPointer": None,
@@ -225,8 +227,13 @@ def set_callback(trigger: Trigger, pointer: str | None) -> None:
 
 
 def set_notification_samples(trigger: Trigger, samples: Sequence[Any]) -> list[str]:
-    """Keep ``samples`` and the notification schema inferred from them; return the warnings."""
-    notification = trigger.get("notification") or {"description": _NOTIFICATION_DESCRIPTION}
+    """Keep ``samples`` and the notification schema inferred from them; return the warnings.
+
+    A new notification is named after the trigger's event ("Order created"), as a maker names
+    the designer's "Response name"."""
+    notification = trigger.get("notification") or {
+        "description": notification_name(trigger.get("summary") or "")
+    }
     result = infer_schema(samples) if len(samples) else None
     notification["samples"] = list(samples)
     placeholder: dict[str, Any] = copy.deepcopy(_PLACEHOLDER_SCHEMA)

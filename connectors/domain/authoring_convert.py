@@ -31,6 +31,7 @@ from connectors.domain.authoring_shapes import (
     state_parameter_for,
     webhook_responses,
 )
+from connectors.domain.authoring_texts import notification_name
 from connectors.domain.wizard_edit import taken_operation_ids, unique_operation_id
 
 Trigger = dict[str, Any]
@@ -52,7 +53,6 @@ _SHARED_KEYS = (
 )
 # Operation extensions that describe one kind only: the design writes them from its own fields.
 _KIND_EXTENSIONS = ("x-ms-trigger-metadata", "x-ms-notification-content")
-_NOTIFICATION_DESCRIPTION = "The event the service sends to the callback URL."
 _SUBSCRIPTION = "The subscription to create."
 
 
@@ -151,7 +151,7 @@ def _to_webhook(polling: Trigger, converted: Trigger, others: list[Trigger]) -> 
         {"type": "array", "items": item} if converted["cardinality"] == "batch" else item
     )
     converted["notification"] = {
-        "description": _NOTIFICATION_DESCRIPTION,
+        "description": notification_name(converted["summary"]),
         "samples": [],
         "schema": notification_schema,
     }

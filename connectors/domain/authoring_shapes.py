@@ -2,8 +2,10 @@
 
 Purpose: the shapes ``authoring`` assembles, kept apart so that the builders read as the steps
 they take. Path parameters are required strings (``{hookId}`` -> "Hook ID"); a sample URL's
-query string becomes query parameters with their values as defaults; the polling state
-parameter is internal, required and has a default (PropertyMustBeRequired); a webhook answers
+query string becomes query parameters with their values as typed defaults (``limit=50`` is an
+integer 50, ``since=2024-01-01T00:00:00Z`` a string of format date-time: ``typed_value``); the
+polling state parameter is internal, required and has a default (PropertyMustBeRequired), typed
+the same way; a webhook answers
 201 with a Location header (the DELETE target), a poll 200/202 with Location and Retry-After;
 both declare their known 4xx/5xx answers instead of a bare ``default``.
 
@@ -25,9 +27,14 @@ from urllib.parse import parse_qsl
 
 from connectors.domain.authoring_texts import phrase, title
 from connectors.domain.documents import escape_pointer
+from connectors.domain.schema_inference import string_format
 from connectors.domain.swagger_export_ops import pointer_tokens
 
 TEMPLATE = re.compile(r"\{([^{}/]+)\}")  # one {name} of a path template
+# A whole number as an API writes one: "007" is an identifier, not seven.
+_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+_INT64 = (-(2**63), 2**63 - 1)
+_BOOLEANS = {"true": True, "false": False}
 _CALLBACK_NAME = re.compile(r"callback|notif|webhook|hook_?url|target_?url|^url$|endpoint", re.I)
 
 
@@ -47,23 +54,60 @@ def path_parameters_from_template(path: str) -> list[dict[str, Any]]:
 
 
 def split_path(path: str) -> tuple[str, list[dict[str, Any]]]:
-    """``/orders?$orderby=id desc`` -> ("/orders", [query parameter with its default])."""
+    """``/orders?$orderby=id desc&top=5`` -> ("/orders", [query parameters, typed defaults])."""
     path, _, query = path.strip().partition("?")
     if not path.startswith("/") or "#" in path:
         raise ValueError(f"{path!r}: a path starts with '/' and has no '#'")
     parameters = [
-        {
-            "name": name,
-            "in": "query",
-            "required": False,
-            "type": "string",
-            "default": value,
-            "summary": title(name),
-            "description": f"The {phrase(name)}.",
-        }
+        typed(
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "type": "string",
+                "default": value,
+                "summary": title(name),
+                "description": f"The {phrase(name)}.",
+            },
+            value,
+        )
         for name, value in parse_qsl(query, keep_blank_values=True)
     ]
     return path, parameters
+
+
+def typed_value(text: str) -> tuple[str, Any, str | None]:
+    """A value of a sample URL as (Swagger type, default, format).
+
+    "50" is the integer 50 and "true" the boolean true; any other text stays text, with the
+    format its shape proves ("2024-01-01T00:00:00Z": date-time, as schema inference reads it).
+    Decimals stay text: "api-version=2.0" is a version, not the number 2.
+    """
+    if _INTEGER.fullmatch(text) and _INT64[0] <= int(text) <= _INT64[1]:
+        return "integer", int(text), None
+    if text in _BOOLEANS:
+        return "boolean", _BOOLEANS[text], None
+    return "string", text, string_format(text)
+
+
+def typed(parameter: dict[str, Any], text: str) -> dict[str, Any]:
+    """``parameter`` with the type, default and format of ``text`` (``typed_value``), in place;
+    returned, so that a list of parameters can be built with it."""
+    kind, default, found = typed_value(text)
+    parameter.update(type=kind, default=default)
+    _set_format(parameter, found)
+    return parameter
+
+
+def _set_format(parameter: dict[str, Any], found: str | None) -> None:
+    # The design keeps a parameter's format in ``extras`` (the keys it does not model).
+    extras = {k: v for k, v in (parameter.get("extras") or {}).items() if k != "format"}
+    if found:
+        extras["format"] = found
+    if extras:
+        parameter["extras"] = extras
+    else:
+        parameter.pop("extras", None)
 
 
 def polling_settings(
@@ -102,6 +146,13 @@ def state_parameter_for(name: str, default: str) -> dict[str, Any]:
         "description": "The state kept between polls; the platform sets it, users never see it.",
         "visibility": "internal",
     }
+
+
+def take_value(parameter: dict[str, Any], sampled: dict[str, Any]) -> None:
+    """Give ``parameter`` the type, default and format of ``sampled`` (the same parameter read
+    from a sample URL by ``split_path``), in place; its name, texts and visibility stay."""
+    parameter.update(type=sampled.get("type", "string"), default=sampled.get("default"))
+    _set_format(parameter, (sampled.get("extras") or {}).get("format"))
 
 
 def webhook_responses() -> dict[str, Any]:

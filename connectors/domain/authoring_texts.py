@@ -3,7 +3,8 @@
 Purpose: the text rules ``authoring`` builds with, from Microsoft's coding standards and string
 guidance: trigger summaries read "When ..." in sentence case and end with a letter or digit;
 descriptions differ from summaries and end with a period; operation IDs are PascalCase ASCII
-letters and digits; a parameter ``hookId`` is titled "Hook ID".
+letters and digits; a parameter ``hookId`` is titled "Hook ID"; a webhook's notification (the
+designer's "Response name") is a short name such as "Order created", not a sentence.
 
 Operation IDs: "When an order is created" gives "OnOrderCreated" ("On" + the event, without
 articles and auxiliary verbs), which reads like the event it names and stays short.
@@ -51,6 +52,23 @@ def operation_id_from_summary(summary: str) -> str:
         raise ValueError("the summary has no letters or digits to make an operation ID from")
     identifier = "".join(word[:1].upper() + word[1:] for word in words)
     return "On" + identifier if identifier[0].isdigit() else identifier
+
+
+def notification_name(summary: str) -> str:
+    """ "When an order is created" -> "Order created": the name of a webhook's notification.
+
+    The designer shows it as the "Response name", where the corpus's connectors put names such
+    as "Ticket Event" or "Webhook response", so: the event of the summary, without "When",
+    articles and auxiliary verbs; "Event" when nothing is left.
+    """
+    words = [word.strip(".,;:!?") for word in summary.split()]
+    if words and words[0].lower() == "when":
+        words = words[1:]
+    words = [word for word in words if word and word.lower() not in _FILLERS]
+    if not words:
+        return "Event"
+    text = " ".join(words)
+    return text[0].upper() + text[1:]
 
 
 def trigger_summary(summary: str) -> str:

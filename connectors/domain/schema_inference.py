@@ -3,7 +3,13 @@
 Input: one or more sample bodies, already parsed into Python values (``parse_samples`` turns
 pasted text into them). Output: an ``InferenceResult`` holding a Swagger 2.0 schema object (no
 type lists, no ``null`` type, no ``$schema``, no anyOf/oneOf; nullability as ``x-nullable``;
-every property with ``x-ms-summary`` and ``description``) and warnings for every guess made.
+every property with an ``x-ms-summary`` title made from its key, and no ``description``: a
+description made from the key ("The before.") tells the maker nothing, so it is left for them to
+write) and warnings for every guess made.
+
+``required``: a sample shows what a payload *can* hold, not what it must, so a property is
+required only when it was in its parent object in at least two samples and in every one of
+them (one sample marks nothing required).
 Warnings name a JSON pointer into the returned schema; limit errors name a pointer into the sample.
 
 genson 1.4.0 evaluation (USERS.md A9), run against this module's test cases and a bench:
@@ -65,6 +71,8 @@ class _Node:
     string_format: str | None = None  # the one format every string here had, if any
     int_range: tuple[int, int] | None = None
     objects: int = 0  # how many objects were seen here, to decide `required`
+    object_samples: int = 0  # in how many samples an object was seen here
+    last_sample: int = 0  # the sample that last counted in object_samples
     presence: int = 0  # how many parent objects had this key
     properties: dict[str, _Node] = field(default_factory=dict)
     items: _Node | None = None
@@ -131,6 +139,9 @@ class _Walker:
 
     def add_object(self, node: _Node, value: dict[Any, Any], depth: int) -> None:
         node.objects += 1
+        if node.last_sample != self.sample_number:  # array items: one sample counts once
+            node.last_sample = self.sample_number
+            node.object_samples += 1
         for key, child_value in value.items():
             if not isinstance(key, str):
                 raise self.fail(f"object key {key!r} is not a string")
@@ -166,7 +177,7 @@ _KINDS: tuple[tuple[type, str], ...] = (
 
 def _observe_string(node: _Node, value: str) -> None:
     # The first string sets the candidate format; any string that disagrees clears it for good.
-    found = _string_format(value)
+    found = string_format(value)
     node.strings += 1
     if node.strings == 1:
         node.string_format = found
@@ -174,7 +185,7 @@ def _observe_string(node: _Node, value: str) -> None:
         node.string_format = None
 
 
-def _string_format(value: str) -> str | None:
+def string_format(value: str) -> str | None:
     """The Swagger format of one string, checked by shape and then by calendar validity."""
     if _DATE_TIME.fullmatch(value):
         return "date-time" if _parses(datetime.fromisoformat, value) else None
@@ -197,13 +208,12 @@ def _parses(parse: Callable[[str], object], value: str) -> bool:
 def _render(node: _Node, pointer: str, key: str | None, warnings: list[str]) -> dict[str, Any]:
     """Turn what was observed at one position into a schema object.
 
-    Keys are inserted in the house order (type, format, x-ms-summary, description, x-nullable,
-    properties, required, items) so the same input always gives byte-identical JSON.
+    Keys are inserted in the house order (type, format, x-ms-summary, x-nullable, properties,
+    required, items) so the same input always gives byte-identical JSON.
     """
     schema = _type_and_format(node, pointer, warnings)
     if key is not None:
         schema["x-ms-summary"] = title_case(key)
-        schema["description"] = _description(key)
     if "null" in node.kinds:
         schema["x-nullable"] = True
     if schema["type"] == "object" and node.properties:
@@ -211,8 +221,11 @@ def _render(node: _Node, pointer: str, key: str | None, warnings: list[str]) -> 
             name: _render(child, f"{pointer}/properties/{escape_pointer(name)}", name, warnings)
             for name, child in node.properties.items()
         }
+        # One sample cannot tell a required property from an optional one (see the docstring).
         required = [
-            name for name, child in node.properties.items() if child.presence == node.objects
+            name
+            for name, child in node.properties.items()
+            if node.object_samples > 1 and child.presence == node.objects
         ]
         if required:
             schema["required"] = required
@@ -266,19 +279,6 @@ def title_case(key: str) -> str:
     if not words:
         return key  # nothing word-like ("$", ""): showing the key beats inventing a name
     return " ".join(word[0].upper() + word[1:] for word in words)
-
-
-def _description(key: str) -> str:
-    # A sentence, so it never equals the summary (Microsoft's certification asks they differ).
-    words = _words(key)
-    if not words:
-        return f'The "{key}" value.'
-    return "The " + " ".join(w if _is_acronym(w) else w.lower() for w in words) + "."
-
-
-def _is_acronym(word: str) -> bool:
-    letters = word.removesuffix("s")
-    return len(letters) > 1 and letters.isupper()
 
 
 def _words(key: str) -> list[str]:

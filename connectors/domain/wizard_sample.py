@@ -2,9 +2,16 @@
 
 Purpose: the maker pastes what a call to the API looks like (verb, URL, headers, body), as in
 Microsoft's designer; this module reads it the way the designer does: ``{name}`` path segments
-become required path parameters, query pairs become query parameters (their values as
-defaults), headers become header parameters (except the standard ones the platform adds
-itself) and the JSON body becomes the body schema.
+become required path parameters, query pairs become query parameters (their values as typed
+defaults: ``limit=50`` an integer, ``since=2024-01-01T00:00:00Z`` a date-time string), headers
+become header parameters (except the standard ones the platform adds itself) and the JSON body
+becomes the body schema.
+
+``apply_sample_request`` puts what was read into a trigger: a webhook gets the body and a
+callback URL guessed in it, and a new DELETE action; a polling trigger keeps its state
+parameter (internal and required) but takes the sample's value for it as its default.
+``default_sample_method`` is the verb the dialog starts with: GET for a polling trigger, which
+lists items, POST for a webhook, which registers a subscription.
 
 Input: four strings and the design's base path. Output: a ``SampleRequest``; ``SampleError``
 (a ``ValueError``) names the dialog field and, for JSON, the line and column.
@@ -16,7 +23,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from connectors.domain.authoring_shapes import path_parameters_from_template, split_path
+from connectors.domain.authoring import propose_delete_action, set_callback
+from connectors.domain.authoring_shapes import (
+    guess_callback_pointer,
+    path_parameters_from_template,
+    split_path,
+    state_parameter_for,
+    take_value,
+)
 from connectors.domain.authoring_texts import phrase, title
 from connectors.domain.schema_inference import SchemaInferenceError, infer_schema, parse_samples
 
@@ -35,6 +49,7 @@ STANDARD_HEADERS = frozenset(
     }
 )
 VERBS = ("get", "post", "put", "patch", "delete")
+_POLLING_STATE_DEFAULT = "0"  # the builders' placeholder when no sample value is known
 
 
 class SampleError(ValueError):
@@ -117,3 +132,51 @@ def _body_schema(text: str) -> tuple[dict[str, Any], list[str]]:
     except SchemaInferenceError as error:
         raise SampleError("body", str(error).removeprefix("sample 1: ")) from None
     return result.schema, list(result.warnings)
+
+
+def default_sample_method(kind: str) -> str:
+    """The verb "Import from sample" starts with for a trigger of ``kind``: a polling trigger
+    reads a list (GET), a webhook registers a subscription with a body (POST)."""
+    return "get" if kind == "polling" else "post"
+
+
+def apply_sample_request(trigger: dict[str, Any], sample: SampleRequest) -> None:
+    """Replace ``trigger``'s request with the sample's, in place.
+
+    A webhook's body is the sample's (an empty object without one); its callback URL is
+    guessed again and its DELETE action proposed for the new path. A polling trigger keeps its
+    state parameter, with the sample's value (typed) as its default when the URL has one.
+    """
+    request = trigger["request"]
+    request.update(method=sample.method, path=sample.path, callbackPointer=None)
+    state = (trigger.get("polling") or {}).get("stateParameter")
+    request["parameters"] = _with_state(request["parameters"], sample.parameters, state)
+    if trigger["kind"] == "webhook":
+        schema = sample.body_schema or {"type": "object"}
+        request["body"] = {"name": "body", "required": True, "schema": schema}
+        set_callback(trigger, guess_callback_pointer(schema))
+        trigger["deleteAction"] = propose_delete_action(trigger)
+    elif sample.body_schema is not None:
+        request["body"] = {"name": "body", "required": True, "schema": sample.body_schema}
+    else:
+        request["body"] = None
+
+
+def _with_state(
+    kept: list[dict[str, Any]], sampled: list[dict[str, Any]], state: str | None
+) -> list[dict[str, Any]]:
+    """The sample's parameters with the polling state parameter in them: the one the trigger
+    had (its texts, internal and required) with the sample's value, where the sample has it,
+    else first. A trigger without a state parameter takes the sample's as they are."""
+    if not state:
+        return list(sampled)
+    own = next((p for p in kept if p.get("name") == state and "ref" not in p), None)
+    parameter = dict(own) if own else state_parameter_for(state, _POLLING_STATE_DEFAULT)
+    parameter.update(required=True, visibility="internal")  # the platform fills it
+    found = [p for p in sampled if p["name"] == state and p["in"] == "query"]
+    if not found:
+        return [parameter, *sampled]
+    take_value(parameter, found[0])
+    return [
+        parameter if p is found[0] else p for p in sampled if p is found[0] or p["name"] != state
+    ]

@@ -139,3 +139,34 @@ def test_migration_backfills_the_summary_of_existing_drafts() -> None:
     draft.refresh_from_db()
     assert (draft.trigger_count, draft.lint_errors, draft.lint_warnings) == expected
     assert draft.trigger_count == 1
+
+
+# --- downloads ---------------------------------------------------------------------------------
+
+
+def test_mark_downloaded_records_the_version_and_is_no_edit() -> None:
+    user = make_user()
+    draft = make_draft(make_team(owner=user), user)
+    design = services.draft_design(draft=draft)
+    design["general"]["description"] = "Second."
+    draft = services.draft_save(draft=draft, user=user, design=design, based_on_version=1)
+    updated_at = draft.updated_at
+    assert draft.downloaded_version is None
+    services.draft_mark_downloaded(draft=draft, version=2)
+    draft.refresh_from_db()
+    assert (draft.downloaded_version, draft.version, draft.updated_at) == (2, 2, updated_at)
+    assert draft.revisions.count() == 2
+    # The last download counts, whichever it was.
+    services.draft_mark_downloaded(draft=draft, version=1)
+    draft.refresh_from_db()
+    assert draft.downloaded_version == 1
+
+
+@pytest.mark.parametrize("version", [0, -1, True, "2"])
+def test_mark_downloaded_refuses_what_is_no_version(version: object) -> None:
+    user = make_user()
+    draft = make_draft(make_team(owner=user), user)
+    with pytest.raises(ValueError, match="not a version"):
+        services.draft_mark_downloaded(draft=draft, version=version)  # type: ignore[arg-type]
+    draft.refresh_from_db()
+    assert draft.downloaded_version is None

@@ -1,6 +1,8 @@
 """``manage.py export_connector ID --out DIR [--format json|yaml|zip]``: a draft's files.
 
-The zip is the paconn package, with the draft's icon when it has one."""
+The zip is the paconn package, with the draft's icon when it has one. The draft remembers the
+version written (``services.draft_mark_downloaded``): its history flags breaking changes from
+there."""
 
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ class Command(BaseCommand):
             target = out / name
             target.write_bytes(content)
             self.stdout.write(str(target))
+        services.draft_mark_downloaded(draft=draft, version=draft.version)
 
     def files(
         self, design: dict[str, Any], fmt: str, title: str, icon: bytes | None

@@ -18,6 +18,7 @@ from connectors.domain.authoring import (
     set_notification_samples,
 )
 from connectors.domain.authoring_convert import convert_trigger
+from connectors.domain.authoring_texts import notification_name
 from connectors.domain.design import new_design, validate_design
 from connectors.domain.wizard_edit import guess_callback_pointer
 
@@ -44,6 +45,42 @@ def in_design(*triggers: dict[str, Any]) -> dict[str, Any]:
 )
 def test_operation_id_from_summary(summary: str, expected: str) -> None:
     assert operation_id_from_summary(summary) == expected
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        ("When an order is created", "Order created"),
+        ("When a file gets uploaded.", "File uploaded"),
+        ("When an issue is opened", "Issue opened"),
+        ("when the API key was rotated", "API key rotated"),
+        ("When", "Event"),
+        ("", "Event"),
+        ("New invoice", "New invoice"),
+    ],
+)
+def test_notification_name_is_the_event_in_a_few_words(summary: str, expected: str) -> None:
+    assert notification_name(summary) == expected
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: new_webhook_trigger(summary="When an order is created", path="/hooks"),
+        lambda: new_webhook_trigger(
+            summary="When an order is created", path="/hooks", notification_samples=[{"id": 1}]
+        ),
+        lambda: convert_trigger(
+            new_polling_trigger(summary="When an order is created", path="/o", state_parameter="s"),
+            "webhook",
+            others=[],
+        ),
+    ],
+    ids=["new", "new-with-samples", "converted"],
+)
+def test_a_new_notification_is_named_not_described(build: Any) -> None:
+    # The designer's "Response name": a short name, not a sentence.
+    assert build()["notification"]["description"] == "Order created"
 
 
 @pytest.mark.parametrize("summary", ["", "  ", "!!!", "中文"])
@@ -335,13 +372,8 @@ def test_item_samples_shape_the_200_answer(
         cardinality=cardinality,
     )
     set_item_samples(trigger, [{"id": 1}])
-    id_schema = {
-        "type": "integer",
-        "format": "int32",
-        "x-ms-summary": "Id",
-        "description": "The id.",
-    }
-    item = {"type": "object", "properties": {"id": id_schema}, "required": ["id"]}
+    id_schema = {"type": "integer", "format": "int32", "x-ms-summary": "Id"}
+    item = {"type": "object", "properties": {"id": id_schema}}  # one sample: nothing required
     expected = copy.deepcopy(expected)
     if expected == "ITEM":
         expected = item

@@ -34,7 +34,7 @@ def property_schema(sample_values: list[Any]) -> dict[str, Any]:
     """Infer from samples {"v": value} and return the schema of "v" without the annotations."""
     result = infer_schema([{"v": value} for value in sample_values])
     schema = dict(result.schema["properties"]["v"])
-    del schema["x-ms-summary"], schema["description"]
+    del schema["x-ms-summary"]
     return schema
 
 
@@ -155,22 +155,22 @@ def test_title_case(key: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("key", "summary", "description"),
+    ("key", "summary"),
     [
-        ("order_key", "Order Key", "The order key."),
-        ("userID", "User ID", "The user ID."),
-        ("HTTPStatus", "HTTP Status", "The HTTP status."),
-        ("ORDER_KEY", "Order Key", "The order key."),
-        ("URL", "URL", "The URL."),
-        ("$", "$", 'The "$" value.'),
+        ("order_key", "Order Key"),
+        ("userID", "User ID"),
+        ("before", "Before"),
+        ("forced", "Forced"),
+        ("$", "$"),
     ],
 )
-def test_every_property_has_a_summary_and_a_different_description(
-    key: str, summary: str, description: str
+def test_every_property_has_a_title_and_no_description_made_from_its_key(
+    key: str, summary: str
 ) -> None:
-    schema = infer_schema([{key: 1}]).schema["properties"][key]
-    assert (schema["x-ms-summary"], schema["description"]) == (summary, description)
-    assert schema["x-ms-summary"] != schema["description"]
+    # "The before." says nothing the key does not: the maker writes the description.
+    schema = infer_schema([{key: 1}, {key: 2}]).schema["properties"][key]
+    assert schema["x-ms-summary"] == summary
+    assert "description" not in schema
 
 
 # --- merging samples --------------------------------------------------------------------------
@@ -187,39 +187,33 @@ def test_two_samples_merge_into_one_schema() -> None:
                 "type": "integer",
                 "format": "int32",
                 "x-ms-summary": "Order Id",
-                "description": "The order id.",
             },
             "note": {
                 "type": "string",
                 "x-ms-summary": "Note",
-                "description": "The note.",
                 "x-nullable": True,
             },
             "total": {
                 "type": "number",
                 "format": "double",
                 "x-ms-summary": "Total",
-                "description": "The total.",
             },
-            "status": {"type": "string", "x-ms-summary": "Status", "description": "The status."},
+            "status": {"type": "string", "x-ms-summary": "Status"},
             "extra": {
                 "type": "object",
                 "x-ms-summary": "Extra",
-                "description": "The extra.",
+                # "extra" was in one sample only: nothing says "a" is always there.
                 "properties": {
                     "a": {
                         "type": "integer",
                         "format": "int32",
                         "x-ms-summary": "A",
-                        "description": "The a.",
                     }
                 },
-                "required": ["a"],
             },
             "tags": {
                 "type": "array",
                 "x-ms-summary": "Tags",
-                "description": "The tags.",
                 "items": {"type": "string"},
             },
         },
@@ -268,9 +262,33 @@ def test_types_widen_and_nulls_become_x_nullable(
     values: list[Any], expected: dict[str, Any], warnings: list[str]
 ) -> None:
     result = infer_schema([{"v": value} for value in values])
-    schema = {k: v for k, v in result.schema["properties"]["v"].items() if k != "description"}
-    assert schema == {**expected, "x-ms-summary": "V"}
+    assert result.schema["properties"]["v"] == {**expected, "x-ms-summary": "V"}
     assert result.warnings == warnings
+
+
+@pytest.mark.parametrize(
+    ("samples", "required"),
+    [
+        # One sample shows what a payload can hold, not what it must: nothing is required.
+        ([{"before": "a", "after": "b"}], None),
+        ([[{"id": 1}, {"id": 2}]], None),  # two items of one sample are still one sample
+        ([{"a": 1, "b": 2}, {"a": 3}], ["a"]),
+        ([{"a": 1}, {"b": 2}], None),
+        ([[{"id": 1, "n": 1}], [{"id": 2}]], ["id"]),
+    ],
+)
+def test_required_needs_two_samples_and_a_key_in_every_one(
+    samples: list[Any], required: list[str] | None
+) -> None:
+    schema = infer_schema(samples).schema
+    objects = schema["items"] if schema["type"] == "array" else schema
+    assert objects.get("required") == required
+
+
+def test_a_nested_object_seen_in_one_sample_marks_nothing_required() -> None:
+    schema = infer_schema([{"user": {"name": "Ada"}}, {"user": None}]).schema
+    assert schema["required"] == ["user"]
+    assert "required" not in schema["properties"]["user"]
 
 
 def test_required_is_the_intersection_in_first_seen_key_order() -> None:
@@ -284,17 +302,16 @@ def test_no_required_list_when_no_key_is_in_every_sample() -> None:
 
 
 def test_schema_keys_come_in_the_house_order() -> None:
-    result = infer_schema([{"p": {"q": [1]}}, {"p": None}])
+    result = infer_schema([{"p": {"q": [1]}}, {"p": None}, {"p": {"q": [2]}}])
     outer = result.schema["properties"]["p"]
     assert list(outer) == [
         "type",
         "x-ms-summary",
-        "description",
         "x-nullable",
         "properties",
         "required",
     ]
-    assert list(outer["properties"]["q"]) == ["type", "x-ms-summary", "description", "items"]
+    assert list(outer["properties"]["q"]) == ["type", "x-ms-summary", "items"]
     assert list(outer["properties"]["q"]["items"]) == ["type", "format"]
 
 
@@ -335,7 +352,8 @@ def test_items_merge_across_all_elements_of_all_samples() -> None:
 
 
 def test_nested_arrays_of_objects() -> None:
-    result = infer_schema([{"grid": [[{"a": 1}], [{"a": 2, "b": "x"}]]}, {"grid": [[]]}])
+    samples = [{"grid": [[{"a": 1}], [{"a": 2, "b": "x"}]]}, {"grid": [[{"a": 3}]]}]
+    result = infer_schema(samples)
     assert result.schema["properties"]["grid"]["items"] == {
         "type": "array",
         "items": {
@@ -345,9 +363,8 @@ def test_nested_arrays_of_objects() -> None:
                     "type": "integer",
                     "format": "int32",
                     "x-ms-summary": "A",
-                    "description": "The a.",
                 },
-                "b": {"type": "string", "x-ms-summary": "B", "description": "The b."},
+                "b": {"type": "string", "x-ms-summary": "B"},
             },
             "required": ["a"],
         },
@@ -366,13 +383,11 @@ def test_a_top_level_array_gives_an_array_schema() -> None:
                     "type": "string",
                     "format": "uuid",
                     "x-ms-summary": "Id",
-                    "description": "The id.",
                 },
                 "n": {
                     "type": "integer",
                     "format": "int32",
                     "x-ms-summary": "N",
-                    "description": "The n.",
                 },
             },
             "required": ["id"],
@@ -605,8 +620,7 @@ def assert_no_json_schema_only_keywords(schema: dict[str, Any], pointer: str) ->
     if schema["type"] == "array":
         assert "items" in schema, pointer
     for name, child in schema.get("properties", {}).items():
-        assert child["x-ms-summary"] and child["description"].endswith("."), pointer
-        assert child["x-ms-summary"] != child["description"], pointer
+        assert child["x-ms-summary"] and "description" not in child, pointer
         assert_no_json_schema_only_keywords(child, f"{pointer}/properties/{name}")
     if "items" in schema:
         assert_no_json_schema_only_keywords(schema["items"], f"{pointer}/items")

@@ -85,6 +85,16 @@ def test_export_writes_both_files(corpus_dir: Path, tmp_path: Path, fmt: str) ->
     assert swagger["paths"].keys() == original["paths"].keys()
 
 
+@pytest.mark.parametrize("fmt", ["json", "zip"])
+def test_export_marks_the_version_downloaded(corpus_dir: Path, tmp_path: Path, fmt: str) -> None:
+    # Flows may be built on what was exported: the history measures breaking changes from it.
+    draft = import_corpus(corpus_dir, "Leadinfo")
+    assert draft.downloaded_version is None
+    run("export_connector", str(draft.pk), "--out", str(tmp_path), "--format", fmt)
+    draft.refresh_from_db()
+    assert draft.downloaded_version == draft.version == 1
+
+
 def test_export_zip_is_a_paconn_package(corpus_dir: Path, tmp_path: Path) -> None:
     draft = import_corpus(corpus_dir, "Leadinfo")
     out, _ = run("export_connector", str(draft.pk), "--out", str(tmp_path), "--format", "zip")

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -31,8 +32,13 @@ def save_renamed_operation(world: World, draft: ConnectorDraft) -> ConnectorDraf
     )
 
 
+def downloaded(draft: ConnectorDraft) -> ConnectorDraft:
+    """The draft with its current version downloaded (what the wizard's download does)."""
+    return services.draft_mark_downloaded(draft=draft, version=draft.version)
+
+
 def test_history_lists_who_changed_what_and_flags_breaking_changes(world: World) -> None:
-    draft = save_renamed_operation(world, imported(world))
+    draft = save_renamed_operation(world, downloaded(imported(world)))
     response = client_for(world.viewer).get(reverse("connectors:draft_history", args=[draft.pk]))
     assert response.status_code == 200
     body = response.content.decode()
@@ -269,7 +275,7 @@ def test_history_page_holds_the_compare_form_htmx_swaps(world: World) -> None:
 def test_history_computes_each_pair_once_and_then_loads_no_design(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    draft = save_renamed_operation(world, imported(world))
+    draft = save_renamed_operation(world, downloaded(imported(world)))
     calls: list[int] = []
     original = selectors.breaking_changes
 
@@ -290,8 +296,10 @@ def test_history_computes_each_pair_once_and_then_loads_no_design(
         e.breaking for e in first.context["entries"]
     ]
     assert "operationId OnItemCreated was renamed to OnNewItem." in second.content.decode()
-    # A new save: only the new pair is computed, from the designs of its two revisions.
+    # A new save: only the new pair is computed, against the downloaded revision 1, from the
+    # designs of just those two revisions.
     design = import_connector(webhook_swagger("OnNewItem")).design
+    design["general"]["description"] = "Revision 3."
     services.draft_save(draft=draft, user=world.owner, design=design, based_on_version=2)
     with CaptureQueriesContext(connection) as third_queries:
         third = client.get(url)
@@ -300,9 +308,106 @@ def test_history_computes_each_pair_once_and_then_loads_no_design(
     assert len(designs) == 1
     loaded = re.search(r"IN \(([^)]*)\)", designs[0])
     assert loaded is not None
-    assert sorted(int(n.strip(" '")) for n in loaded.group(1).split(",")) == [2, 3]
+    assert sorted(int(n.strip(" '")) for n in loaded.group(1).split(",")) == [1, 3]
     assert [[c.kind for c in e.breaking] for e in third.context["entries"]] == [
-        [],
+        ["renamed-operation-id"],  # still renamed relative to what was downloaded
         ["renamed-operation-id"],
         [],
     ]
+
+
+# --- breaking changes are measured against the last downloaded revision ------------------------
+
+
+def save_operation(world: World, draft: ConnectorDraft, operation_id: str) -> ConnectorDraft:
+    design = import_connector(webhook_swagger(operation_id)).design
+    design["general"]["description"] = f"Saved as {operation_id} at {draft.version + 1}."
+    return services.draft_save(
+        draft=draft, user=world.owner, design=design, based_on_version=draft.version
+    )
+
+
+def history_kinds(world: World, draft: ConnectorDraft) -> list[tuple[int, list[str], bool]]:
+    """(revision, breaking change kinds, downloaded?) of each row of the history page, newest
+    first; the page itself must say the same."""
+    response = client_for(world.viewer).get(reverse("connectors:draft_history", args=[draft.pk]))
+    assert response.status_code == 200
+    entries = response.context["entries"]
+    body = response.content.decode()
+    assert body.count('class="badge-breaking"') == sum(len(e.breaking) for e in entries)
+    assert body.count('class="badge-downloaded"') == sum(e.downloaded for e in entries)
+    return [(e.revision.number, [c.kind for c in e.breaking], e.downloaded) for e in entries]
+
+
+def test_nothing_is_breaking_before_the_first_download(world: World) -> None:
+    draft = save_operation(world, save_renamed_operation(world, imported(world)), "OnThird")
+    assert history_kinds(world, draft) == [(3, [], False), (2, [], False), (1, [], False)]
+    body = client_for(world.viewer).get(reverse("connectors:draft_history", args=[draft.pk]))
+    assert "Not downloaded yet" in body.content.decode()
+
+
+def test_a_removed_trigger_after_a_download_is_breaking(world: World) -> None:
+    draft = downloaded(imported(world))
+    design = services.draft_design(draft=draft)
+    design["triggers"] = []
+    draft = services.draft_save(draft=draft, user=world.owner, design=design, based_on_version=1)
+    assert history_kinds(world, draft) == [(2, ["removed-trigger"], False), (1, [], True)]
+    body = client_for(world.viewer).get(reverse("connectors:draft_history", args=[draft.pk]))
+    html = body.content.decode()
+    assert "flagged against revision 1, the one last downloaded" in html
+    assert "Trigger OnItemCreated (POST /hooks) was removed." in html
+
+
+def test_changes_are_measured_against_the_downloaded_revision_not_the_previous_one(
+    world: World,
+) -> None:
+    draft = downloaded(imported(world))  # revision 1: OnItemCreated
+    draft = save_operation(world, draft, "OnNewItem")  # 2: renamed
+    draft = save_operation(world, draft, "OnItemCreated")  # 3: renamed back: nothing broken
+    draft = save_operation(world, draft, "OnItemAdded")  # 4: renamed again
+    assert history_kinds(world, draft) == [
+        (4, ["renamed-operation-id"], False),
+        (3, [], False),
+        (2, ["renamed-operation-id"], False),
+        (1, [], True),
+    ]
+
+
+def test_a_later_download_moves_the_base(world: World) -> None:
+    draft = downloaded(save_operation(world, imported(world), "OnNewItem"))  # 2 downloaded
+    draft = save_operation(world, draft, "OnNewItem")  # 3: same operation as downloaded
+    assert history_kinds(world, draft) == [(3, [], False), (2, [], True), (1, [], False)]
+
+
+def test_the_downloaded_revision_may_be_older_than_those_listed(world: World) -> None:
+    draft = downloaded(imported(world))
+    for operation_id in ("OnA", "OnB", "OnC"):
+        draft = save_operation(world, draft, operation_id)
+    entries = selectors.revision_history(draft=draft, limit=2)
+    assert [(e.revision.number, [c.kind for c in e.breaking]) for e in entries] == [
+        (4, ["renamed-operation-id"]),
+        (3, ["renamed-operation-id"]),
+    ]
+    assert "OnItemCreated was renamed to OnC" in entries[0].breaking[0].message
+
+
+def history_queries(world: World, draft: ConnectorDraft) -> int:
+    cache.clear()  # every pair computed: the most work the page can do
+    with CaptureQueriesContext(connection) as captured:
+        client_for(world.viewer).get(reverse("connectors:draft_history", args=[draft.pk]))
+    return len(captured)
+
+
+def test_the_history_page_makes_as_many_queries_for_many_revisions_as_for_few(
+    world: World,
+) -> None:
+    draft = downloaded(imported(world))
+    draft = save_operation(world, draft, "OnSecond")
+    few = history_queries(world, draft)
+    for number in range(10):
+        draft = save_operation(world, draft, f"OnMore{number}")
+    assert history_queries(world, draft) == few
+    # Downloaded at the newest: the same, and nothing to compute.
+    draft = downloaded(draft)
+    assert history_queries(world, draft) <= few
+    assert all(e[1] == [] for e in history_kinds(world, draft))
