@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     # 0007 when both are merged.
 
     dependencies = [
-        ('connectors', '0006_simulator_fault_keeps_old_hook'),
+        ('connectors', '0007_invitation'),
     ]
 
     operations = [
