@@ -41,13 +41,17 @@ from connectors.domain.schema_inference import SchemaInferenceError, parse_sampl
 from connectors.domain.wizard_edit import (
     callback_choices,
     edit_property,
-    guess_callback_pointer,
     schema_properties,
     set_retry_interval,
     sync_path_parameters,
     taken_operation_ids,
 )
-from connectors.domain.wizard_sample import SampleError, parse_sample_request
+from connectors.domain.wizard_sample import (
+    SampleError,
+    apply_sample_request,
+    default_sample_method,
+    parse_sample_request,
+)
 
 Design = dict[str, Any]
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
@@ -637,24 +641,12 @@ class SampleForm(TriggerForm):
             self.add_error("verb", "A webhook registers with POST, PUT or PATCH and a body.")
         return data
 
+    @classmethod
+    def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
+        return {"verb": default_sample_method(kwargs["trigger"]["kind"])}
+
     def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
-        sample = self.cleaned_data["sample"]
-        request = trigger["request"]
-        request.update(method=sample.method, path=sample.path, callbackPointer=None)
-        state = (trigger.get("polling") or {}).get("stateParameter")
-        kept_state = [p for p in request["parameters"] if p.get("name") == state]
-        request["parameters"] = kept_state + [
-            p for p in sample.parameters if p["name"] != state or not kept_state
-        ]
-        if trigger["kind"] == "webhook":
-            schema = sample.body_schema or {"type": "object"}
-            request["body"] = {"name": "body", "required": True, "schema": schema}
-            set_callback(trigger, guess_callback_pointer(schema))
-            trigger["deleteAction"] = propose_delete_action(trigger)
-        elif sample.body_schema is not None:
-            request["body"] = {"name": "body", "required": True, "schema": sample.body_schema}
-        else:
-            request["body"] = None
+        apply_sample_request(trigger, self.cleaned_data["sample"])
 
 
 class CallbackForm(TriggerForm):

@@ -24,6 +24,7 @@ from connectors import forms, selectors, services
 from connectors.domain.design import DesignError
 from connectors.domain.package import ICON_MAX_BYTES, build_package
 from connectors.domain.properties_export import export_properties
+from connectors.domain.revision_messages import revision_message
 from connectors.domain.swagger_export import dump_json, dump_yaml, export_swagger
 
 from .access import DraftAccess, draft_access, wants_fragment
@@ -39,18 +40,16 @@ from .wizard_common import (
     step_url,
     validation_panel,
 )
-from .wizard_trigger import apply_trigger_action, trigger_page_context, wizard_trigger
+from .wizard_trigger import (
+    apply_trigger_action,
+    trigger_action_message,
+    trigger_page_context,
+    wizard_trigger,
+)
 
 STEP_FORMS: dict[str, type[forms.StepForm]] = {
     "general": forms.GeneralForm,
     "security": forms.SecurityForm,
-}
-STEP_MESSAGES = {
-    "general": "Edited General",
-    "security": "Edited Security",
-    "definition": "Edited Definition",
-    "test": "Renamed the connector",
-    "review": "Renamed the connector",
 }
 DOWNLOADS = {
     "apiDefinition.swagger.json": "application/json",
@@ -136,7 +135,8 @@ def wizard_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
         return render_page(request, step, _step_context(request, access, step, form), status=400)
 
     url = step_url(draft_id, step)
-    return save(request, access, design, form, apply, url, invalid, STEP_MESSAGES[step])
+    message = trigger_action_message(design, action) or revision_message(step)
+    return save(request, access, design, form, apply, url, invalid, message)
 
 
 @login_required
@@ -159,7 +159,7 @@ def wizard_overwrite(request: HttpRequest, draft_id: int) -> HttpResponse:
             user=request.user,
             design=form.cleaned_data["design"],
             based_on_version=form.cleaned_data["based_on_version"],
-            message="Saved over a teammate's change after a conflict",
+            message=revision_message("overwrite"),
         )
     except services.DraftConflict as conflict:
         return conflict_page(request, access, conflict, form.cleaned_data["design"], target)
@@ -201,6 +201,8 @@ def wizard_download(request: HttpRequest, draft_id: int, filename: str) -> HttpR
         content = dump_json(export_properties(design))
     else:
         content = build_package(design, icon=selectors.icon_bytes(draft=access.draft))
+    # Breaking changes are measured against what was last downloaded (the history page).
+    services.draft_mark_downloaded(draft=access.draft, version=access.draft.version)
     response = HttpResponse(content, content_type=DOWNLOADS[filename])
     name = (
         filename

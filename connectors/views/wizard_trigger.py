@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from connectors import forms, services
 from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
+from connectors.domain.revision_messages import revision_message
 from connectors.domain.wizard_edit import (
     duplicate_trigger,
     move_trigger,
@@ -180,7 +182,9 @@ def wizard_trigger(request: HttpRequest, draft_id: int, index: int) -> HttpRespo
         context = trigger_page_context(request, access, index, bound)
         return render_page(request, "trigger", context, status=400)
 
-    message = f"Edited trigger '{trigger.get('summary') or trigger.get('operationId')}'"
+    message = trigger_action_message(design, action) or revision_message(
+        "trigger", _ACTION_SECTIONS.get(action), trigger.get("summary")
+    )
     landing = trigger_url(draft_id, index)
     return save(request, access, design, bound, apply, landing, invalid, message)
 
@@ -234,6 +238,24 @@ def apply_trigger_action(
     if current == moved_to:
         return trigger_url(draft_id, index)
     return None
+
+
+# The history's words for the page's own buttons (other saves edit the trigger as a whole).
+_ACTION_SECTIONS = {"import-sample": "sample", "add-parameter": "parameter"}
+
+
+def trigger_action_message(design: dict[str, Any], action: str) -> str | None:
+    """The history message of a trigger list button, or None when none was pressed."""
+    try:
+        parsed = forms.parse_trigger_action(action, len(design["triggers"]))
+    except django_forms.ValidationError:
+        return None
+    if parsed is None:
+        return None
+    name, index = parsed
+    if index is None:
+        return revision_message("definition", name, _new_trigger(design, name)["summary"])
+    return revision_message("definition", name, design["triggers"][index].get("summary"))
 
 
 def _new_trigger(design: dict[str, Any], action: str) -> dict[str, Any]:
