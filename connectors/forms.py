@@ -23,7 +23,6 @@ from connectors.domain.authoring import (
     operation_id_from_summary,
     path_parameters_from_template,
     propose_delete_action,
-    set_callback,
     set_item_samples,
     set_notification_samples,
 )
@@ -39,9 +38,6 @@ from connectors.domain.design import (
 from connectors.domain.package import ICON_MAX_BYTES, Icon, IconError, read_icon
 from connectors.domain.schema_inference import SchemaInferenceError, parse_samples
 from connectors.domain.wizard_edit import (
-    callback_choices,
-    edit_property,
-    schema_properties,
     set_retry_interval,
     sync_path_parameters,
     taken_operation_ids,
@@ -649,36 +645,6 @@ class SampleForm(TriggerForm):
         apply_sample_request(trigger, self.cleaned_data["sample"])
 
 
-class CallbackForm(TriggerForm):
-    pointer = forms.ChoiceField(label="Property that receives the callback URL")
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        body = self.trigger["request"].get("body") or {}
-        self.choices = callback_choices(body.get("schema") or {})
-        pointer = self.fields["pointer"]
-        assert isinstance(pointer, forms.ChoiceField)
-        pointer.choices = [(c.pointer, c.pointer) for c in self.choices] + [
-            ("/notificationUrl", "/notificationUrl (add it)")
-        ]
-
-    @property
-    def has_notification_url(self) -> bool:
-        return any(choice.pointer == "/notificationUrl" for choice in self.choices)
-
-    @classmethod
-    def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
-        initial = super().initial_for(design, version)
-        initial["pointer"] = kwargs["trigger"]["request"].get("callbackPointer")
-        return initial
-
-    def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
-        try:
-            set_callback(trigger, self.cleaned_data["pointer"])
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
-
-
 class NotificationForm(TriggerForm):
     description = _text(label="Response name", max_length=300)
     samples = _area(
@@ -706,45 +672,6 @@ class NotificationForm(TriggerForm):
         elif trigger.get("notification") is None:
             set_notification_samples(trigger, [])
         trigger["notification"]["description"] = self.cleaned_data["description"] or None
-
-
-class PropertiesForm(TriggerForm):
-    """The notification schema's property editor: one row of fields per property."""
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        schema = (self.trigger.get("notification") or {}).get("schema") or {}
-        self.properties = schema_properties(schema)
-        self.rows: list[dict[str, Any]] = []
-        for number, prop in enumerate(self.properties):
-            names = {k: f"p{number}_{k}" for k in ("title", "description", "format", "required")}
-            self.fields[names["title"]] = _text(label=f"{prop.pointer} title", max_length=200)
-            self.fields[names["description"]] = _text(label=f"{prop.pointer} description")
-            self.fields[names["format"]] = _text(label=f"{prop.pointer} format", max_length=50)
-            self.fields[names["required"]] = forms.BooleanField(
-                label=f"{prop.pointer} required", required=False
-            )
-            for key in ("title", "description", "format", "required"):
-                initial = {
-                    "title": prop.node.get("x-ms-summary", ""),
-                    "description": prop.node.get("description", ""),
-                    "format": prop.node.get("format", ""),
-                    "required": prop.required,
-                }[key]
-                self.fields[names[key]].initial = initial
-            self.rows.append({"prop": prop, "names": names})
-
-    def bound_rows(self) -> list[dict[str, Any]]:
-        return [
-            {"prop": row["prop"], **{k: self[name] for k, name in row["names"].items()}}
-            for row in self.rows
-        ]
-
-    def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
-        schema = trigger["notification"]["schema"]
-        for row in self.rows:
-            values = {k: self.cleaned_data[name] for k, name in row["names"].items()}
-            edit_property(schema, row["prop"].pointer, **values)
 
 
 class DeleteActionForm(TriggerForm):
@@ -835,100 +762,6 @@ class PollingForm(TriggerForm):
                 parameter.setdefault("default", "0")
         if data["itemSamples"]:
             set_item_samples(trigger, data["itemSamples"])
-
-
-SECTION_FORMS: dict[str, type[TriggerForm]] = {
-    "general": TriggerGeneralForm,
-    "request": RequestForm,
-    "callback": CallbackForm,
-    "notification": NotificationForm,
-    "properties": PropertiesForm,
-    "delete": DeleteActionForm,
-    "polling": PollingForm,
-}
-# The sections a trigger's page shows, by the trigger's kind.
-KIND_ONLY_SECTIONS = {
-    "webhook": frozenset({"callback", "notification", "properties", "delete"}),
-    "polling": frozenset({"polling"}),
-}
-# In-page actions that add to the trigger (each with its own small form, checked only when
-# its button is pressed): the button's value -> (prefix, form).
-ACTION_FORMS: dict[str, tuple[str, type[TriggerForm]]] = {
-    "import-sample": ("sample", SampleForm),
-    "add-parameter": ("parameter", ParameterAddForm),
-}
-# What the trigger list's buttons do to a trigger: "duplicate-2", "up-0", ...
-TRIGGER_ACTIONS = ("duplicate", "delete", "up", "down")
-NEW_TRIGGER_ACTIONS = ("add-webhook", "add-polling")
-
-
-def trigger_sections(kind: str) -> list[str]:
-    """The names of ``SECTION_FORMS`` shown for a trigger of ``kind``."""
-    others = set().union(*(v for k, v in KIND_ONLY_SECTIONS.items() if k != kind))
-    return [name for name in SECTION_FORMS if name not in others]
-
-
-def parse_trigger_action(value: str, count: int) -> tuple[str, int | None] | None:
-    """``"add-webhook"`` -> ("add-webhook", None); ``"up-2"`` -> ("up", 2); else None."""
-    if value in NEW_TRIGGER_ACTIONS:
-        return value, None
-    name, _, number = value.rpartition("-")
-    if name in TRIGGER_ACTIONS and number.isascii() and number.isdigit():
-        index = int(number)
-        if index >= count:
-            raise forms.ValidationError("That trigger no longer exists: reload the page.")
-        return name, index
-    return None
-
-
-def labelled_errors(form: forms.Form) -> list[str]:
-    """A form's errors as sentences, each after its field's label."""
-    errors = []
-    for name, field_errors in form.errors.items():
-        label = (form.fields[name].label or name) if name in form.fields else ""
-        errors += [f"{label}: {error}" if label else str(error) for error in field_errors]
-    return errors
-
-
-class PageForms:
-    """Every form of one page, checked and saved together: the page's one HTML form.
-
-    ``page`` carries the title and the version; ``parts`` are the trigger's sections (and the
-    parameter formset, and an action's form), each under its prefix. Its interface is the one
-    ``views.wizard_common.save`` uses of a single form.
-    """
-
-    def __init__(self, page: StepForm, parts: dict[str, Any]):
-        self.page, self.parts = page, parts
-
-    def _bound(self) -> list[Any]:
-        """The parts that were sent (an action's form is shown unbound until pressed)."""
-        return [part for part in self.parts.values() if part.is_bound]
-
-    def is_valid(self) -> bool:
-        results = [self.page.is_valid()] + [part.is_valid() for part in self._bound()]
-        return all(results)  # every form checked, so that each shows its errors
-
-    @property
-    def cleaned_data(self) -> dict[str, Any]:
-        return self.page.cleaned_data
-
-    def save_options(self) -> dict[str, Any]:
-        return {}
-
-    def invalid_parts(self) -> list[str]:
-        return [name for name, part in self.parts.items() if part.is_bound and not part.is_valid()]
-
-    def error_messages(self) -> list[str]:
-        errors = labelled_errors(self.page)
-        for part in self._bound():
-            if isinstance(part, forms.BaseFormSet):
-                errors += [str(e) for e in part.non_form_errors()]
-                for row in part.forms:
-                    errors += labelled_errors(row)
-            else:
-                errors += labelled_errors(part)
-        return errors
 
 
 class OverwriteForm(forms.Form):

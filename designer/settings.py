@@ -369,6 +369,8 @@ LOGGING = {
             "propagate": False,
         },
         "httpx": {"level": "WARNING", "filters": ["scrub"]},
+        # django-axes logs every successful login at INFO; failures and lockouts stay.
+        "axes": {"level": "WARNING"},
         "httpcore": {"level": "WARNING", "filters": ["scrub"]},
     },
 }

@@ -22,7 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from connectors import forms, selectors, services
+from connectors import forms, forms_pages, selectors, services
 from connectors.domain.design import DesignError, migrate_design
 from connectors.domain.lint import Finding, lint_design
 from connectors.domain.wizard_edit import design_changes, field_location, is_missing
@@ -190,7 +190,7 @@ def save(
 ) -> HttpResponse:
     """Validate, apply, then preview (htmx) or save; 400, 409 or a redirect.
 
-    ``form`` is a page's form or ``forms.PageForms`` (every form of a trigger's page).
+    ``form`` is a page's form or ``forms_pages.PageForms`` (every form of a trigger's page).
     ``edited`` (from ``design_seen``) was decoded for this request alone, so the edit goes into
     it without a copy; the paths that show the saved design again (bad input, a design the
     schema refuses) reload it from the row first. ``apply`` may return where to land instead of
@@ -241,9 +241,9 @@ def save(
 
 def form_errors(form: Any) -> list[str]:
     """Every error of a form (or of every form of a page), each with its field's label."""
-    if isinstance(form, forms.PageForms):
+    if isinstance(form, forms_pages.PageForms):
         return form.error_messages()
-    return forms.labelled_errors(form)
+    return forms_pages.labelled_errors(form)
 
 
 def _panel(

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from connectors import forms, services
+from connectors import forms, forms_pages, services
 from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
 from connectors.domain.revision_messages import revision_message
 from connectors.domain.wizard_edit import (
@@ -55,6 +55,7 @@ SECTION_TABS = {
     "params": "request",
     "sample": "request",
     "parameter": "request",
+    "body": "request",
     "notification": "response",
     "properties": "response",
     "callback": "config",
@@ -67,7 +68,7 @@ def trigger_page_context(
     request: HttpRequest,
     access: DraftAccess,
     index: int,
-    bound: forms.PageForms | None = None,
+    bound: forms_pages.PageForms | None = None,
 ) -> dict[str, Any]:
     design = services.draft_design(draft=access.draft, copy=False)
     trigger = trigger_of(design, index)
@@ -109,7 +110,7 @@ def _opened(request: HttpRequest) -> set[str]:
     return {prefix for prefix in request.GET.getlist("open") if prefix in ACTION_PREFIXES}
 
 
-ACTION_PREFIXES = {prefix for prefix, _ in forms.ACTION_FORMS.values()}
+ACTION_PREFIXES = {prefix for prefix, _ in forms_pages.ACTION_FORMS.values()}
 
 
 def _unbound_forms(
@@ -117,40 +118,40 @@ def _unbound_forms(
 ) -> Any:
     page = forms.StepForm(initial=forms.StepForm.initial_for(design, version))
     parts: dict[str, Any] = {}
-    for name in forms.trigger_sections(trigger["kind"]):
-        form_class = forms.SECTION_FORMS[name]
+    for name in forms_pages.trigger_sections(trigger["kind"]):
+        form_class = forms_pages.SECTION_FORMS[name]
         initial = form_class.initial_for(design, version, trigger=trigger)
         parts[name] = form_class(initial=initial, trigger=trigger, design=design, prefix=name)
     parts["params"] = forms.ParameterFormSet(
         initial=forms.parameter_initial(trigger), prefix="params"
     )
-    for prefix, form_class in forms.ACTION_FORMS.values():
+    for prefix, form_class in forms_pages.ACTION_FORMS.values():
         if prefix in opened:
             initial = form_class.initial_for(design, version, trigger=trigger)
             parts[prefix] = form_class(
                 initial=initial, trigger=trigger, design=design, prefix=prefix
             )
-    return forms.PageForms(page, parts)
+    return forms_pages.PageForms(page, parts)
 
 
 def _bound_forms(
     request: HttpRequest, design: dict[str, Any], trigger: dict[str, Any], version: int
-) -> forms.PageForms:
+) -> forms_pages.PageForms:
     """The page's forms with the posted data; an action's own form only when it was pressed."""
     data = request.POST
     parts: dict[str, Any] = {}
-    for name in forms.trigger_sections(trigger["kind"]):
-        form_class = forms.SECTION_FORMS[name]
+    for name in forms_pages.trigger_sections(trigger["kind"]):
+        form_class = forms_pages.SECTION_FORMS[name]
         # The initial values let a form tell what was edited (samples re-infer a schema only
         # when they changed).
         initial = form_class.initial_for(design, version, trigger=trigger)
         parts[name] = form_class(data, initial=initial, trigger=trigger, design=design, prefix=name)
     parts["params"] = forms.ParameterFormSet(data, prefix="params")
     action = data.get("action", "")
-    for value, (prefix, form_class) in forms.ACTION_FORMS.items():
+    for value, (prefix, form_class) in forms_pages.ACTION_FORMS.items():
         if action == value:
             parts[prefix] = form_class(data, trigger=trigger, design=design, prefix=prefix)
-    return forms.PageForms(forms.StepForm(data), parts)
+    return forms_pages.PageForms(forms.StepForm(data), parts)
 
 
 @login_required
@@ -172,7 +173,7 @@ def wizard_trigger(request: HttpRequest, draft_id: int, index: int) -> HttpRespo
 
     def apply(edited: dict[str, Any]) -> str | None:
         target = edited["triggers"][index]
-        apply_trigger_page(bound, target, edited)
+        apply_trigger_page(bound, target, edited, action)
         landing = apply_trigger_action(edited, draft_id, action, current=index)
         return landing or trigger_url(draft_id, index, tab if tab in TABS else None)
 
@@ -190,29 +191,53 @@ def wizard_trigger(request: HttpRequest, draft_id: int, index: int) -> HttpRespo
 
 
 def apply_trigger_page(
-    bound: forms.PageForms, trigger: dict[str, Any], design: dict[str, Any]
+    bound: forms_pages.PageForms, trigger: dict[str, Any], design: dict[str, Any], action: str
 ) -> None:
-    """Write every section into ``trigger``: the kind's sections first, the General section
-    (which may change the kind) after them, then the pressed action's form."""
+    """Write every section into ``trigger``, then what the pressed button does.
+
+    Order matters: the schema edits come before anything that replaces a schema (a sample
+    import replaces the body, changed notification samples the notification schema, whose
+    edits are then dropped), and the General section, which may change the trigger's kind,
+    comes last.
+    """
     bound.page.apply(design)
     parts = bound.parts
     request_form = parts["request"]
     request_form.apply_trigger(trigger, design)
     forms.apply_parameters(parts["params"], trigger, path=request_form.cleaned_data["path"])
-    for name in ("callback", "notification", "properties", "delete", "polling"):
-        if name in parts:
+    resampled = "notification" in parts and "samples" in parts["notification"].changed_data
+    for name in ("body", "callback", "properties", "notification", "delete", "polling"):
+        if name in parts and not (name == "properties" and resampled):
             parts[name].apply_trigger(trigger, design)
-    for prefix, _ in forms.ACTION_FORMS.values():
+    for prefix, _ in forms_pages.ACTION_FORMS.values():
         if prefix in parts:
             parts[prefix].apply_trigger(trigger, design)
+    _schema_action(parts, trigger, design, action)
     parts["general"].apply_trigger(trigger, design)
+
+
+# "add-body-property", "remove-notification:/data/id": the schema editors' buttons.
+_SCHEMA_PARTS = {"body": "body", "notification": "properties"}
+
+
+def _schema_action(
+    parts: dict[str, Any], trigger: dict[str, Any], design: dict[str, Any], action: str
+) -> None:
+    verb, _, rest = action.partition("-")
+    root, _, pointer = rest.partition(":")
+    if verb == "remove" and root in _SCHEMA_PARTS:
+        parts[_SCHEMA_PARTS[root]].remove_property(trigger, design, pointer)
+    elif verb == "add" and rest.endswith("-property"):
+        root = rest.removesuffix("-property")
+        if root in _SCHEMA_PARTS:
+            parts[_SCHEMA_PARTS[root]].add_property(trigger, design)
 
 
 def apply_trigger_action(
     edited: dict[str, Any], draft_id: int, action: str, *, current: int | None
 ) -> str | None:
     """Add, duplicate, delete or move a trigger; where the save then lands (None: stay)."""
-    parsed = forms.parse_trigger_action(action, len(edited["triggers"]))
+    parsed = forms_pages.parse_trigger_action(action, len(edited["triggers"]))
     if parsed is None:
         return None
     name, index = parsed
@@ -247,7 +272,7 @@ _ACTION_SECTIONS = {"import-sample": "sample", "add-parameter": "parameter"}
 def trigger_action_message(design: dict[str, Any], action: str) -> str | None:
     """The history message of a trigger list button, or None when none was pressed."""
     try:
-        parsed = forms.parse_trigger_action(action, len(design["triggers"]))
+        parsed = forms_pages.parse_trigger_action(action, len(design["triggers"]))
     except django_forms.ValidationError:
         return None
     if parsed is None:

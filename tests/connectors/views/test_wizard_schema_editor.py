@@ -1,0 +1,182 @@
+"""The schema editor of a webhook trigger's page: $ref'd properties shown and edited where they
+live, the callback picker listing every string property of the body, and per-property default,
+visibility and required for the registration body."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from connectors import services
+from connectors.domain.authoring import new_webhook_trigger
+from connectors.domain.swagger_export import export_swagger
+from connectors.models import ConnectorDraft
+from tests.factories import client_for, make_team, make_user
+from tests.html_forms import form_fields, page_data
+
+pytestmark = pytest.mark.django_db
+GITHUB_BODY = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "active": {"type": "boolean"},
+        "events": {"type": "array", "items": {"type": "string"}},
+        "config": {
+            "type": "object",
+            "properties": {"url": {"type": "string"}, "content_type": {"type": "string"}},
+        },
+    },
+}
+
+
+@pytest.fixture
+def owner() -> Any:
+    return make_user("olivia")
+
+
+@pytest.fixture
+def pushcut(owner: Any, corpus_dir: Path) -> ConnectorDraft:
+    swagger = (corpus_dir / "Pushcut" / "apiDefinition.swagger.json").read_bytes()
+    return services.draft_import(team=make_team(owner=owner), user=owner, swagger=swagger).draft
+
+
+@pytest.fixture
+def github(owner: Any) -> ConnectorDraft:
+    draft = services.draft_create(team=make_team(owner=owner), user=owner, title="GitHub")
+    design = services.draft_design(draft=draft)
+    trigger = new_webhook_trigger(
+        summary="When an issue is opened",
+        path="/repos/{owner}/{repo}/hooks",
+        body_schema=GITHUB_BODY,
+    )
+    design["triggers"] = [trigger]
+    return services.draft_save(
+        draft=draft, user=owner, design=design, based_on_version=draft.version, message="x"
+    )
+
+
+def url(draft: ConnectorDraft) -> str:
+    return reverse("connectors:wizard_trigger", args=[draft.pk, 0])
+
+
+def row_fields(page: str, pointer: str, editor: str = "body") -> str:
+    """The field prefix of ``editor``'s schema row whose hidden pointer holds ``pointer``."""
+    for name, value in form_fields(page):
+        if name.startswith(f"{editor}-") and name.endswith("_pointer") and value == pointer:
+            return name.removesuffix("_pointer")
+    raise AssertionError(f"no row for {pointer}")
+
+
+def saved(draft: ConnectorDraft) -> dict[str, Any]:
+    draft.refresh_from_db()
+    return services.draft_design(draft=draft)
+
+
+def test_pushcut_shows_its_ref_callback_and_notification_properties(
+    owner: Any, pushcut: ConnectorDraft
+) -> None:
+    page = client_for(owner).get(url(pushcut)).content.decode()
+    # The callback property comes through $ref Subscription: it is listed and chosen.
+    assert 'value="/url" checked' in page and 'value="/actionName">' in page
+    assert "Add a <code>notificationUrl</code> property" not in page
+    # The notification is $ref EventData: its properties are rows of the editor.
+    values = {value for name, value in form_fields(page) if name.startswith("properties-")}
+    assert {"/id", "/actionName", "/input", "/timestamp"} <= values
+    assert "Lives in the shared definition" in page or "EventData" in page
+
+
+def test_an_edit_of_a_ref_property_lands_in_its_definition(
+    owner: Any, pushcut: ConnectorDraft
+) -> None:
+    client = client_for(owner)
+    page = client.get(url(pushcut)).content.decode()
+    prefix = row_fields(page, "/actionName", editor="properties")
+    data = page_data(
+        client, url(pushcut), **{f"{prefix}_description": "What the action is called."}
+    )
+    response = client.post(url(pushcut), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    swagger = export_swagger(saved(pushcut))
+    assert swagger["definitions"]["EventData"]["properties"]["actionName"]["description"] == (
+        "What the action is called."
+    )
+
+
+def test_body_properties_get_default_visibility_and_required(
+    owner: Any, github: ConnectorDraft
+) -> None:
+    client = client_for(owner)
+    page = client.get(url(github)).content.decode()
+    name, active, events = (row_fields(page, p) for p in ("/name", "/active", "/events"))
+    data = page_data(
+        client,
+        url(github),
+        **{
+            f"{name}_default": "web",
+            f"{name}_visibility": "internal",
+            f"{name}_required": "on",
+            f"{active}_default": "true",
+            f"{active}_visibility": "internal",
+            f"{events}_default": '["issues"]',
+            f"{events}_title": "Events",
+        },
+    )
+    response = client.post(url(github), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    schema = saved(github)["triggers"][0]["request"]["body"]["schema"]
+    props = schema["properties"]
+    assert props["name"]["default"] == "web" and props["name"]["x-ms-visibility"] == "internal"
+    assert props["active"]["default"] is True
+    assert props["events"]["default"] == ["issues"] and props["events"]["x-ms-summary"] == "Events"
+    assert "name" in schema["required"]
+
+
+def test_a_default_of_the_wrong_type_is_an_error_at_its_field(
+    owner: Any, github: ConnectorDraft
+) -> None:
+    client = client_for(owner)
+    page = client.get(url(github)).content.decode()
+    active = row_fields(page, "/active")
+    data = page_data(client, url(github), **{f"{active}_default": "maybe"})
+    before = github.version
+    response = client.post(url(github), data)
+    assert response.status_code == 400
+    assert response.context["tab"] == "request"
+    form = response.context["sections"]["body"]
+    assert form.errors[f"{active.removeprefix('body-')}_default"]
+    saved(github)
+    assert github.version == before
+
+
+def test_add_and_remove_a_body_property(owner: Any, github: ConnectorDraft) -> None:
+    client = client_for(owner)
+    data = page_data(
+        client,
+        url(github),
+        body__add_name="secret",
+        body__add_type="string",
+        body__add_parent="/config",
+        action="add-body-property",
+    )
+    assert client.post(url(github), data).status_code == 302
+    config = saved(github)["triggers"][0]["request"]["body"]["schema"]["properties"]["config"]
+    assert config["properties"]["secret"]["type"] == "string"
+    data = page_data(client, url(github), action="remove-body:/config/secret")
+    assert client.post(url(github), data).status_code == 302
+    config = saved(github)["triggers"][0]["request"]["body"]["schema"]["properties"]["config"]
+    assert "secret" not in config["properties"]
+
+
+def test_the_callback_picker_lists_nested_string_properties(
+    owner: Any, github: ConnectorDraft
+) -> None:
+    client = client_for(owner)
+    data = page_data(client, url(github), callback__pointer="/config/url")
+    assert client.post(url(github), data).status_code == 302
+    trigger = saved(github)["triggers"][0]
+    assert trigger["request"]["callbackPointer"] == "/config/url"
+    url_schema = trigger["request"]["body"]["schema"]["properties"]["config"]["properties"]["url"]
+    assert url_schema.get("x-ms-notification-url") is True
