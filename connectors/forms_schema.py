@@ -50,16 +50,27 @@ def _shown_default(value: Any) -> str:
 
 
 class SchemaForm(TriggerForm):
-    """The properties of one root ("body" or "notification") of a webhook trigger."""
+    """The properties of one root ("body" or "notification") of a webhook trigger.
+
+    Every property is a row; a row's fields are only on the page once the maker opens it
+    (``opened``: pointers; a large imported schema would otherwise be hundreds of inputs).
+    A posted form edits the rows whose fields it carries and leaves the others as they are.
+    """
 
     root = "body"
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, opened: frozenset[str] = frozenset(), **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.index = trigger_index(self.design, self.trigger)
         self.rows: list[SchemaRow] = schema_rows(self.design, self.index, self.root)
-        for number, row in enumerate(self.rows):
-            self._add_row_fields(number, row)
+        self.loaded = {
+            number
+            for number, row in enumerate(self.rows)
+            if (self.data.get(self.add_prefix(f"p{number}_pointer")) == row.pointer)
+            or (not self.is_bound and row.pointer in opened)
+        }
+        for number in sorted(self.loaded):
+            self._add_row_fields(number, self.rows[number])
         self.fields["add_parent"] = forms.ChoiceField(
             label="Inside",
             required=False,
@@ -97,19 +108,26 @@ class SchemaForm(TriggerForm):
             self.fields[f"{name}_{key}"] = field
 
     def bound_rows(self) -> list[dict[str, Any]]:
-        """Each row with its bound fields, for the template."""
+        """Each row, with its bound fields when they are loaded, for the template."""
         shown = []
         for number, row in enumerate(self.rows):
-            fields = {key: self[f"p{number}_{key}"] for key in ("pointer", *_ROW_FIELDS)}
-            errors = any(fields[key].errors for key in _ROW_FIELDS)
-            shown.append({"row": row, "errors": errors, **fields})
+            item: dict[str, Any] = {"row": row, "number": number, "loaded": False}
+            if number in self.loaded:
+                fields = {key: self[f"p{number}_{key}"] for key in ("pointer", *_ROW_FIELDS)}
+                errors = any(fields[key].errors for key in _ROW_FIELDS)
+                item.update(fields, loaded=True, errors=errors)
+            shown.append(item)
         return shown
+
+    def bound_row(self, pointer: str) -> dict[str, Any] | None:
+        return next((item for item in self.bound_rows() if item["row"].pointer == pointer), None)
 
     def edits(self) -> list[SchemaEdit]:
         """What the maker changed, row by row (unchanged fields stay ``None``: untouched)."""
         changed = set(self.changed_data)
         edits = []
-        for number, row in enumerate(self.rows):
+        for number in sorted(self.loaded):
+            row = self.rows[number]
             values = {
                 key: self.cleaned_data[f"p{number}_{key}"]
                 for key in _ROW_FIELDS
@@ -130,7 +148,10 @@ class SchemaForm(TriggerForm):
         return data
 
     def _add_row_error(self, error: SchemaEditError) -> None:
-        number = next((n for n, row in enumerate(self.rows) if row.pointer == error.pointer), None)
+        number = next(
+            (n for n in self.loaded if self.rows[n].pointer == error.pointer),
+            None,
+        )
         if number is None:
             self.add_error(None, str(error))
             return

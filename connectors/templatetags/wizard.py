@@ -3,6 +3,8 @@
 - ``{% wizard_fields form %}``: the form's non-field errors and its visible fields as field
   groups (Bootstrap markup from the site's form templates), the title left out: the header bar
   edits it; ``{% wizard_fields form "a" "b" %}`` renders the named fields only;
+- ``{% wizard_field field %}``: one field as its field group;
+- ``{% trigger_list %}``: the Definition step's trigger list with its buttons;
 - ``{% hidden_fields form %}``: the form's hidden fields;
 - ``{% live_form_attrs action %}``: the attributes of the page's one form (``id="wizard-form"``)
   that saves with a plain POST and, with htmx, previews the validation panel as the user types;
@@ -14,9 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import template
+from django import forms, template
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -34,8 +36,115 @@ def wizard_fields(form: Any, *names: str) -> SafeString:
     for field in form.visible_fields():
         if field.name == "title" or (wanted and field.name not in wanted):
             continue
-        parts.append(str(field.as_field_group()))
+        parts.append(field_group(field))
     return mark_safe("\n".join(parts))
+
+
+def field_group(field: Any) -> str:
+    """``templates/forms/field.html`` written in Python, for the wizard's many fields (a
+    trigger's page has dozens; the template's own overhead was most of their time). The
+    widget and the error list still come from Django's rendering and our widget templates;
+    ``tests/connectors/test_wizard_tags.py`` holds both outputs to the same markup."""
+    widget, errors = str(field), str(field.errors)
+    help_text = field.help_text
+    field_id = field.auto_id
+    help_html = (
+        f'<div class="form-text" id="{conditional_escape(field_id)}_helptext">{help_text}</div>'
+        if help_text
+        else ""
+    )
+    label = conditional_escape(field.label or "")
+    if field.use_fieldset:
+        described = field.aria_describedby
+        attrs = f' aria-describedby="{conditional_escape(described)}"' if described else ""
+        legend = f'<legend class="form-label">{label}</legend>' if label else ""
+        return (
+            f'<fieldset class="form-group mb-3"{attrs}>{legend}{widget}{help_html}{errors}'
+            "</fieldset>"
+        )
+    for_id = conditional_escape(field.id_for_label)
+    if isinstance(field.field.widget, forms.CheckboxInput):
+        return (
+            f'<div class="form-group form-check mb-3">{widget}'
+            f'<label class="form-check-label" for="{for_id}">{label}</label>'
+            f"{help_html}{errors}</div>"
+        )
+    label_html = f'<label class="form-label" for="{for_id}">{label}</label>' if label else ""
+    return f'<div class="form-group mb-3">{label_html}{widget}{help_html}{errors}</div>'
+
+
+@register.simple_tag
+def wizard_field(field: Any) -> SafeString:
+    """One bound field as its field group (see ``field_group``)."""
+    return mark_safe(field_group(field))
+
+
+_TRIGGER_ITEM = (
+    '<li class="trigger-item{active}"><a href="{href}"{current}>'
+    '<span class="trigger-summary"><i class="bi {icon} trigger-kind" aria-hidden="true"></i>'
+    "{summary}</span>"
+    '<span class="trigger-sub">{kind} · {method} {path}</span></a>{tools}</li>'
+)
+_TOOL = (
+    '<button type="submit" form="wizard-form" name="action" value="{action}-{index}" '
+    'class="btn btn-sm btn-link{extra}" aria-label="{label} {name}" title="{label}"{disabled}>'
+    '<i class="bi {icon}" aria-hidden="true"></i></button>'
+)
+_TOOLS = (
+    ("up", "Move up", "bi-arrow-up", ""),
+    ("down", "Move down", "bi-arrow-down", ""),
+    ("duplicate", "Duplicate", "bi-copy", ""),
+    ("delete", "Delete", "bi-trash3", " text-danger"),
+)
+
+
+@register.simple_tag(takes_context=True)
+def trigger_list(context: template.Context) -> SafeString:
+    """The Definition step's trigger list (a draft may hold dozens of triggers): each a link,
+    with, for editors, buttons of the page's one form to move, duplicate and delete it."""
+    draft, triggers = context["draft"], context["design"]["triggers"]
+    current = context.get("index")
+    # One reverse for every row: the trigger pages differ only in their index.
+    prefix = reverse("connectors:wizard_trigger", args=[draft.pk, 0])[: -len("0/")]
+    editing, last = bool(context.get("can_edit")), len(triggers) - 1
+    items = []
+    for index, trigger in enumerate(triggers):
+        summary = conditional_escape(trigger.get("summary") or "(no summary)")
+        tools = ""
+        if editing:
+            tools = (
+                '<span class="trigger-tools">'
+                + "".join(
+                    _TOOL.format(
+                        action=action,
+                        index=index,
+                        extra=extra,
+                        label=label,
+                        name=summary,
+                        icon=icon,
+                        disabled=" disabled"
+                        if (action == "up" and index == 0) or (action == "down" and index == last)
+                        else "",
+                    )
+                    for action, label, icon, extra in _TOOLS
+                )
+                + "</span>"
+            )
+        request, here = trigger["request"], index == current
+        items.append(
+            _TRIGGER_ITEM.format(
+                active=" active" if here else "",
+                href=f"{prefix}{index}/",
+                current=' aria-current="page"' if here else "",
+                icon="bi-broadcast" if trigger["kind"] == "webhook" else "bi-arrow-repeat",
+                summary=summary,
+                kind="Webhook" if trigger["kind"] == "webhook" else "Polling",
+                method=conditional_escape(request["method"].upper()),
+                path=conditional_escape(request["path"]),
+                tools=tools,
+            )
+        )
+    return mark_safe('<ul class="trigger-list">' + "".join(items) + "</ul>")
 
 
 @register.simple_tag

@@ -74,7 +74,9 @@ def trigger_page_context(
     trigger = trigger_of(design, index)
     version = access.draft.version
     if bound is None:
-        bound = _unbound_forms(design, trigger, version, opened=_opened(request))
+        bound = _unbound_forms(
+            design, trigger, version, opened=_opened(request), rows=_opened_rows(request)
+        )
     tab = request.GET.get("tab") or request.POST.get("tab") or "general"
     invalid = bound.invalid_parts() if bound.page.is_bound else []
     if invalid:
@@ -110,18 +112,36 @@ def _opened(request: HttpRequest) -> set[str]:
     return {prefix for prefix in request.GET.getlist("open") if prefix in ACTION_PREFIXES}
 
 
+def _opened_rows(request: HttpRequest) -> dict[str, frozenset[str]]:
+    """The schema rows asked for (``?open=body:/config/url``), by the part that edits them."""
+    rows: dict[str, set[str]] = {}
+    for value in request.GET.getlist("open"):
+        root, _, pointer = value.partition(":")
+        if root in _SCHEMA_PARTS and (pointer == "" or pointer.startswith("/")):
+            rows.setdefault(_SCHEMA_PARTS[root], set()).add(pointer)
+    return {part: frozenset(pointers) for part, pointers in rows.items()}
+
+
 ACTION_PREFIXES = {prefix for prefix, _ in forms_pages.ACTION_FORMS.values()}
 
 
 def _unbound_forms(
-    design: dict[str, Any], trigger: dict[str, Any], version: int, *, opened: set[str]
+    design: dict[str, Any],
+    trigger: dict[str, Any],
+    version: int,
+    *,
+    opened: set[str],
+    rows: dict[str, frozenset[str]],
 ) -> Any:
     page = forms.StepForm(initial=forms.StepForm.initial_for(design, version))
     parts: dict[str, Any] = {}
     for name in forms_pages.trigger_sections(trigger["kind"]):
         form_class = forms_pages.SECTION_FORMS[name]
         initial = form_class.initial_for(design, version, trigger=trigger)
-        parts[name] = form_class(initial=initial, trigger=trigger, design=design, prefix=name)
+        extra = {"opened": rows.get(name, frozenset())} if name in _SCHEMA_PARTS.values() else {}
+        parts[name] = form_class(
+            initial=initial, trigger=trigger, design=design, prefix=name, **extra
+        )
     parts["params"] = forms.ParameterFormSet(
         initial=forms.parameter_initial(trigger), prefix="params"
     )
@@ -160,9 +180,10 @@ def wizard_trigger(request: HttpRequest, draft_id: int, index: int) -> HttpRespo
     if request.method == "GET":
         access = draft_access(request, draft_id)
         context = trigger_page_context(request, access, index)
-        opened = _opened(request)
-        if opened and wants_fragment(request):  # a collapsed action form, opened: its fields
-            return render(request, f"connectors/wizard/trigger.html#{opened.pop()}_fields", context)
+        if wants_fragment(request):
+            fragment = _opened_fragment(request, context)
+            if fragment is not None:
+                return fragment
         return render_page(request, "trigger", context)
     access = draft_access(request, draft_id, role="editor")
     design = design_seen(request, access)
@@ -188,6 +209,22 @@ def wizard_trigger(request: HttpRequest, draft_id: int, index: int) -> HttpRespo
     )
     landing = trigger_url(draft_id, index)
     return save(request, access, design, bound, apply, landing, invalid, message)
+
+
+def _opened_fragment(request: HttpRequest, context: dict[str, Any]) -> HttpResponse | None:
+    """htmx opened a collapsed part of the page: the fields of an action form or of one
+    schema row, alone."""
+    opened = _opened(request)
+    if opened:
+        return render(request, f"connectors/wizard/trigger.html#{opened.pop()}_fields", context)
+    for part, pointers in _opened_rows(request).items():
+        form = context["sections"].get(part)
+        item = form.bound_row(next(iter(pointers))) if form is not None else None
+        if item is not None:
+            root = "body" if part == "body" else "notification"
+            row_context = {**context, "item": item, "form": form, "root": root}
+            return render(request, "connectors/wizard/_schema.html#row_fields", row_context)
+    return None
 
 
 def apply_trigger_page(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -58,8 +59,10 @@ def github(owner: Any) -> ConnectorDraft:
     )
 
 
-def url(draft: ConnectorDraft) -> str:
-    return reverse("connectors:wizard_trigger", args=[draft.pk, 0])
+def url(draft: ConnectorDraft, *opened: str) -> str:
+    """The trigger's page, with the schema rows ``opened`` ("body:/name") showing their fields."""
+    page = reverse("connectors:wizard_trigger", args=[draft.pk, 0])
+    return page + ("?" + urlencode([("open", value) for value in opened]) if opened else "")
 
 
 def row_fields(page: str, pointer: str, editor: str = "body") -> str:
@@ -83,20 +86,21 @@ def test_pushcut_shows_its_ref_callback_and_notification_properties(
     assert 'value="/url" checked' in page and 'value="/actionName">' in page
     assert "Add a <code>notificationUrl</code> property" not in page
     # The notification is $ref EventData: its properties are rows of the editor.
-    values = {value for name, value in form_fields(page) if name.startswith("properties-")}
-    assert {"/id", "/actionName", "/input", "/timestamp"} <= values
-    assert "Lives in the shared definition" in page or "EventData" in page
+    for pointer in ("/id", "/actionName", "/input", "/timestamp"):
+        assert f"open=notification:{pointer}" in page.replace("%2F", "/")
+    opened = client_for(owner).get(url(pushcut, "notification:/actionName")).content.decode()
+    values = {value for name, value in form_fields(opened) if name.startswith("properties-")}
+    assert "/actionName" in values
+    assert "Lives in the definition <code>EventData</code>" in opened
 
 
 def test_an_edit_of_a_ref_property_lands_in_its_definition(
     owner: Any, pushcut: ConnectorDraft
 ) -> None:
     client = client_for(owner)
-    page = client.get(url(pushcut)).content.decode()
-    prefix = row_fields(page, "/actionName", editor="properties")
-    data = page_data(
-        client, url(pushcut), **{f"{prefix}_description": "What the action is called."}
-    )
+    opened = url(pushcut, "notification:/actionName")
+    prefix = row_fields(client.get(opened).content.decode(), "/actionName", editor="properties")
+    data = page_data(client, opened, **{f"{prefix}_description": "What the action is called."})
     response = client.post(url(pushcut), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     swagger = export_swagger(saved(pushcut))
@@ -109,11 +113,12 @@ def test_body_properties_get_default_visibility_and_required(
     owner: Any, github: ConnectorDraft
 ) -> None:
     client = client_for(owner)
-    page = client.get(url(github)).content.decode()
+    opened = url(github, "body:/name", "body:/active", "body:/events")
+    page = client.get(opened).content.decode()
     name, active, events = (row_fields(page, p) for p in ("/name", "/active", "/events"))
     data = page_data(
         client,
-        url(github),
+        opened,
         **{
             f"{name}_default": "web",
             f"{name}_visibility": "internal",
@@ -138,9 +143,9 @@ def test_a_default_of_the_wrong_type_is_an_error_at_its_field(
     owner: Any, github: ConnectorDraft
 ) -> None:
     client = client_for(owner)
-    page = client.get(url(github)).content.decode()
-    active = row_fields(page, "/active")
-    data = page_data(client, url(github), **{f"{active}_default": "maybe"})
+    opened = url(github, "body:/active")
+    active = row_fields(client.get(opened).content.decode(), "/active")
+    data = page_data(client, opened, **{f"{active}_default": "maybe"})
     before = github.version
     response = client.post(url(github), data)
     assert response.status_code == 400
@@ -180,3 +185,21 @@ def test_the_callback_picker_lists_nested_string_properties(
     assert trigger["request"]["callbackPointer"] == "/config/url"
     url_schema = trigger["request"]["body"]["schema"]["properties"]["config"]["properties"]["url"]
     assert url_schema.get("x-ms-notification-url") is True
+
+
+def test_rows_load_their_fields_when_opened(owner: Any, github: ConnectorDraft) -> None:
+    client = client_for(owner)
+    page = client.get(url(github)).content.decode()
+    assert not [name for name, _ in form_fields(page) if name.startswith("body-p")]
+    fragment = client.get(url(github, "body:/config/url"), HTTP_HX_REQUEST="true")
+    body = fragment.content.decode()
+    assert body.lstrip().startswith('<div class="schema-fields"')
+    assert 'value="/config/url"' in body and "<html" not in body
+
+
+def test_a_save_leaves_unopened_rows_as_they_were(owner: Any, github: ConnectorDraft) -> None:
+    client = client_for(owner)
+    before = saved(github)["triggers"][0]["request"]["body"]["schema"]
+    response = client.post(url(github), page_data(client, url(github)))
+    assert response.status_code == 302
+    assert saved(github)["triggers"][0]["request"]["body"]["schema"] == before
