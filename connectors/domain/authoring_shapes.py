@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from connectors.domain.authoring_texts import phrase, title
+from connectors.domain.authoring_texts import title
 from connectors.domain.documents import escape_pointer
 from connectors.domain.schema_inference import string_format
 from connectors.domain.swagger_export_ops import pointer_tokens
@@ -47,7 +47,6 @@ def path_parameters_from_template(path: str) -> list[dict[str, Any]]:
             "required": True,
             "type": "string",
             "summary": title(name),
-            "description": f"The {phrase(name)}.",
         }
         for name in dict.fromkeys(TEMPLATE.findall(path))
     ]
@@ -67,7 +66,6 @@ def split_path(path: str) -> tuple[str, list[dict[str, Any]]]:
                 "type": "string",
                 "default": value,
                 "summary": title(name),
-                "description": f"The {phrase(name)}.",
             },
             value,
         )

@@ -31,7 +31,7 @@ from connectors.domain.authoring_shapes import (
     state_parameter_for,
     take_value,
 )
-from connectors.domain.authoring_texts import phrase, title
+from connectors.domain.authoring_texts import title
 from connectors.domain.schema_inference import SchemaInferenceError, infer_schema, parse_samples
 
 # The platform sets these itself (or from the connection's security): never parameters.
@@ -118,7 +118,6 @@ def _headers(text: str) -> list[dict[str, Any]]:
             "required": False,
             "type": "string",
             "summary": title(name),
-            "description": f"The {phrase(name)} header.",
         }
         if value.strip():
             parameter["default"] = value.strip()

@@ -37,3 +37,9 @@ def test_login_form_enforces_csrf() -> None:
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("login"), {"username": "alice", "password": "pw-for-tests-1"})
     assert response.status_code == 403
+
+
+def test_favicon_is_served_at_the_site_root(client: Client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
