@@ -551,6 +551,11 @@ class ParameterAddForm(TriggerForm):
             self.add_error("default", "An internal parameter needs a default: nobody fills it.")
         return data
 
+    def __init__(self, *args: Any, path: str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # The path as the page sends it: it may be edited in the same Save.
+        self.path = path if path is not None else self.trigger["request"]["path"]
+
     def _check_name(self, name: str, location: str) -> None:
         pattern, rule = _PARAMETER_NAMES[location]
         request = self.trigger["request"]
@@ -562,10 +567,10 @@ class ParameterAddForm(TriggerForm):
             for p in request["parameters"]
         ):
             self.add_error("name", f"This trigger already has a {location} parameter {name}.")
-        elif location == "path" and name not in _path_names(request["path"]):
+        elif location == "path" and name not in _path_names(self.path):
             self.add_error(
                 "name",
-                f"The path {request['path']} has no {{{name}}}: add it to the path above "
+                f"The path {self.path} has no {{{name}}}: add it to the path above "
                 "first, or choose query or header.",
             )
 

@@ -169,8 +169,19 @@ def _bound_forms(
     parts["params"] = forms.ParameterFormSet(data, prefix="params")
     action = data.get("action", "")
     for value, (prefix, form_class) in forms_pages.ACTION_FORMS.items():
+        extra = {"path": data.get("request-path", "").strip()} if prefix == "parameter" else {}
         if action == value:
-            parts[prefix] = form_class(data, trigger=trigger, design=design, prefix=prefix)
+            parts[prefix] = form_class(data, trigger=trigger, design=design, prefix=prefix, **extra)
+        elif any(key.startswith(f"{prefix}-") for key in data):
+            # Typed but not pressed: shown again as typed, checked only when pressed.
+            typed = {
+                key.removeprefix(f"{prefix}-"): data.get(key)
+                for key in data
+                if key.startswith(f"{prefix}-")
+            }
+            parts[prefix] = form_class(
+                initial=typed, trigger=trigger, design=design, prefix=prefix, **extra
+            )
     return forms_pages.PageForms(forms.StepForm(data), parts)
 
 
@@ -241,13 +252,18 @@ def apply_trigger_page(
     parts = bound.parts
     request_form = parts["request"]
     request_form.apply_trigger(trigger, design)
+    polling = parts.get("polling")
+    if polling is not None:  # the new state parameter first: the old one may then be removed
+        polling.apply_trigger(trigger, design)
     forms.apply_parameters(parts["params"], trigger, path=request_form.cleaned_data["path"])
+    if polling is not None:  # and the state parameter stays internal and required
+        polling.apply_trigger(trigger, design)
     resampled = "notification" in parts and "samples" in parts["notification"].changed_data
-    for name in ("body", "callback", "properties", "notification", "delete", "polling"):
+    for name in ("body", "callback", "properties", "notification", "delete"):
         if name in parts and not (name == "properties" and resampled):
             parts[name].apply_trigger(trigger, design)
     for prefix, _ in forms_pages.ACTION_FORMS.values():
-        if prefix in parts:
+        if prefix in parts and parts[prefix].is_bound:
             parts[prefix].apply_trigger(trigger, design)
     _schema_action(parts, trigger, design, action)
     parts["general"].apply_trigger(trigger, design)
