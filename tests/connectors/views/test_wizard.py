@@ -1,5 +1,9 @@
-"""The wizard's views through Django's test client: each step read and saved, bad input (400),
-conflicts (409), roles (403), other teams (404), CSRF, and a query count that does not grow."""
+"""The wizard's views through Django's test client: each step read and saved with its one Save,
+the trigger pages' sections and the trigger list's buttons, bad input (400), conflicts (409),
+roles (403), other teams (404), CSRF, and query counts that do not grow with the triggers.
+
+A save posts what the page holds with a few fields changed (``tests.html_forms``), as a person
+pressing Save (or another button of the page's one form) would."""
 
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ from django.urls import reverse
 from connectors import services
 from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
 from connectors.models import ConnectorDraft, Membership
-from tests.factories import add_member, make_draft, make_team, make_user
+from tests.factories import add_member, client_for, make_draft, make_team, make_user
+from tests.html_forms import form_data, page_data
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +57,19 @@ def step(draft: ConnectorDraft, name: str) -> str:
     return reverse("connectors:wizard_step", args=[draft.pk, name])
 
 
-def section(draft: ConnectorDraft, index: int, name: str) -> str:
-    return reverse("connectors:wizard_trigger_section", args=[draft.pk, index, name])
+def trigger_page(draft: ConnectorDraft, index: int = 0) -> str:
+    return reverse("connectors:wizard_trigger", args=[draft.pk, index])
 
 
-def prefixed(prefix: str, draft: ConnectorDraft, **data: Any) -> dict[str, Any]:
-    base = {"title": draft.title, "based_on_version": draft.version, **data}
-    return {f"{prefix}-{key}": value for key, value in base.items()}
+def press(client: Client, url: str, **changes: Any) -> Any:
+    """Change fields of the page at ``url`` and press Save (or the button given as
+    ``action``); field names may use ``__`` for ``-`` (``general__summary``)."""
+    return client.post(url, page_data(client, url, **changes))
+
+
+def saved(draft: ConnectorDraft) -> dict[str, Any]:
+    draft.refresh_from_db()
+    return services.draft_design(draft=draft)
 
 
 def with_triggers(draft: ConnectorDraft, *triggers: dict[str, Any]) -> ConnectorDraft:
@@ -84,6 +95,11 @@ def webhook(number: int = 0) -> dict[str, Any]:
     )
 
 
+def wizard_part(response: Any) -> str:
+    """The page below the site's navigation (which has its own forms and buttons)."""
+    return response.content.decode().split('id="wizard"', 1)[1]
+
+
 # -- reading ------------------------------------------------------------------------------------
 
 
@@ -97,6 +113,17 @@ def test_every_step_renders_with_the_stepper_and_the_panel(
     assert 'aria-current="step"' in body
     assert 'id="validation-panel"' in body
     assert "<html" in body
+
+
+@pytest.mark.parametrize("name", ["general", "security", "definition", "test", "review"])
+def test_every_step_is_one_form_with_the_header_title_and_one_save(
+    client_alice: Client, draft: ConnectorDraft, name: str
+) -> None:
+    body = client_alice.get(step(draft, name)).content.decode()
+    assert body.count('id="wizard-form"') == 1
+    assert body.count("data-save") == 1
+    assert 'name="title" form="wizard-form" value="GitHub"' in body
+    assert form_data(body)["based_on_version"] == "1"
 
 
 def test_htmx_gets_only_the_wizard_partial(client_alice: Client, draft: ConnectorDraft) -> None:
@@ -116,19 +143,32 @@ def test_unknown_step_is_404(client_alice: Client, draft: ConnectorDraft) -> Non
     assert client_alice.get(step(draft, "code")).status_code == 404
 
 
-# -- General and Security -----------------------------------------------------------------------
+def test_the_definition_step_opens_on_the_first_trigger(
+    client_alice: Client, draft: ConnectorDraft
+) -> None:
+    empty = client_alice.get(step(draft, "definition")).content.decode()
+    assert "No triggers yet" in empty
+    draft = with_triggers(draft, webhook(0), webhook(1))
+    response = client_alice.get(step(draft, "definition"))
+    assert response.context["index"] == 0
+    body = response.content.decode()
+    assert f'id="wizard-form" method="post" action="{trigger_page(draft, 0)}"' in body
+    assert form_data(body)["general-summary"] == "When event 0 happens"
+
+
+# -- General, Security, Test and Review ---------------------------------------------------------
 
 
 def test_general_saves_and_makes_a_revision(client_alice: Client, draft: ConnectorDraft) -> None:
-    response = client_alice.post(step(draft, "general"), {**GENERAL, "based_on_version": 1})
+    response = press(client_alice, step(draft, "general"), **GENERAL)
     assert response.status_code == 302
-    draft.refresh_from_db()
+    assert response["Location"] == step(draft, "general")
+    general = saved(draft)["general"]
     assert draft.version == 2
     assert draft.title == "GitHub"
-    general = draft.design["general"]
     assert general["host"] == "api.github.com"
     assert general["metadata"]["categories"] == ["IT Operations", "Productivity"]
-    assert draft.revisions.count() == 2
+    assert draft.revisions.get(number=2).message == "Edited General"
 
 
 @pytest.mark.parametrize(
@@ -141,116 +181,214 @@ def test_general_saves_and_makes_a_revision(client_alice: Client, draft: Connect
 def test_general_rejects_a_host_with_scheme_or_path(
     client_alice: Client, draft: ConnectorDraft, host: str, message: str
 ) -> None:
-    response = client_alice.post(
-        step(draft, "general"), {**GENERAL, "host": host, "based_on_version": 1}
-    )
+    response = press(client_alice, step(draft, "general"), **{**GENERAL, "host": host})
     assert response.status_code == 400
     body = response.content.decode()
     assert message in body
-    assert 'aria-invalid="true"' in body  # the error sits next to its field
+    field = body[body.index('for="id_host"') :].split('class="form-group')[0]
+    assert 'aria-invalid="true"' in field and message in field  # the error is at its field
     assert f'value="{host}"' in body  # what the user typed is kept
-    draft.refresh_from_db()
+    saved(draft)
     assert draft.version == 1
 
 
 def test_security_api_key_needs_its_name(client_alice: Client, draft: ConnectorDraft) -> None:
-    data = {"title": "GitHub", "based_on_version": 1, "type": "apiKey", "apiKey_label": "Key"}
-    response = client_alice.post(step(draft, "security"), data)
+    response = press(client_alice, step(draft, "security"), type="apiKey", apiKey_label="Key")
     assert response.status_code == 400
-    assert "required for this authentication type" in response.content.decode()
+    body = response.content.decode()
+    assert "required for this authentication type" in body
+    # the page comes back with the chosen type's fields shown, the others' hidden
+    assert '<fieldset class="form-section security-type-fields" data-security-type="apiKey">' in (
+        body
+    )
+    assert 'data-security-type="oauth2" hidden' in body
+    saved(draft)
+    assert draft.version == 1
+
+
+def test_security_api_key_is_saved(client_alice: Client, draft: ConnectorDraft) -> None:
+    response = press(
+        client_alice,
+        step(draft, "security"),
+        type="apiKey",
+        apiKey_label="API key",
+        apiKey_name="X-Api-Key",
+        apiKey_in="header",
+    )
+    assert response.status_code == 302
+    security = saved(draft)["security"]
+    assert security == {
+        "type": "apiKey",
+        "apiKey": {"label": "API key", "name": "X-Api-Key", "in": "header"},
+    }
+    assert draft.revisions.get(number=2).message == "Edited Security"
 
 
 def test_security_oauth_is_saved_without_any_secret(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
-    data = {
-        "title": "GitHub",
-        "based_on_version": 1,
-        "type": "oauth2",
-        "oauth2_identityProvider": "oauth2",
-        "oauth2_clientId": "abc",
-        "oauth2_authorizationUrl": "https://github.com/login/oauth/authorize",
-        "oauth2_tokenUrl": "https://github.com/login/oauth/access_token",
-        "oauth2_scopes": "repo admin:repo_hook",
-        "oauth2_clientSecret": "never-stored",
-    }
-    assert client_alice.post(step(draft, "security"), data).status_code == 302
-    draft.refresh_from_db()
-    assert draft.design["security"]["oauth2"]["scopes"] == ["repo", "admin:repo_hook"]
-    assert "never-stored" not in json.dumps(draft.design)
+    response = press(
+        client_alice,
+        step(draft, "security"),
+        type="oauth2",
+        oauth2_identityProvider="oauth2",
+        oauth2_clientId="abc",
+        oauth2_authorizationUrl="https://github.com/login/oauth/authorize",
+        oauth2_tokenUrl="https://github.com/login/oauth/access_token",
+        oauth2_scopes="repo admin:repo_hook",
+        oauth2_clientSecret="never-stored",
+    )
+    assert response.status_code == 302
+    design = saved(draft)
+    assert design["security"]["oauth2"]["scopes"] == ["repo", "admin:repo_hook"]
+    assert "never-stored" not in json.dumps(design)
 
 
-# -- Definition ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["test", "review"])
+def test_the_test_and_review_steps_rename_the_connector(
+    client_alice: Client, draft: ConnectorDraft, name: str
+) -> None:
+    response = press(client_alice, step(draft, name), title="GitHub events")
+    assert response.status_code == 302
+    assert response["Location"] == step(draft, name)
+    assert saved(draft)["general"]["title"] == "GitHub events"
+    assert draft.title == "GitHub events"
+    assert draft.revisions.get(number=2).message == "Renamed the connector"
 
 
-def action(client: Client, draft: ConnectorDraft, name: str, index: int | None = None) -> Any:
-    data: dict[str, Any] = {"based_on_version": draft.version, "action": name}
-    if index is not None:
-        data["index"] = index
-    response = client.post(reverse("connectors:wizard_trigger_action", args=[draft.pk]), data)
-    draft.refresh_from_db()
-    return response
+def test_an_empty_title_is_400_at_the_header_field(
+    client_alice: Client, draft: ConnectorDraft
+) -> None:
+    response = press(client_alice, step(draft, "review"), title="")
+    assert response.status_code == 400
+    header = response.content.decode().split('class="connector-bar"')[1].split("</header>")[0]
+    assert 'aria-invalid="true"' in header and "This field is required" in header
+    saved(draft)
+    assert draft.version == 1
+
+
+# -- the trigger list: new, duplicate, move, delete ---------------------------------------------
+
+
+def operation_ids(draft: ConnectorDraft) -> list[str]:
+    return [trigger["operationId"] for trigger in saved(draft)["triggers"]]
 
 
 def test_triggers_are_added_duplicated_moved_and_deleted(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
-    response = action(client_alice, draft, "add-webhook")
-    assert response["Location"] == reverse("connectors:wizard_trigger", args=[draft.pk, 0])
-    action(client_alice, draft, "add-polling")
-    action(client_alice, draft, "duplicate", 0)
-    ids = [t["operationId"] for t in draft.design["triggers"]]
+    response = press(client_alice, step(draft, "definition"), action="add-webhook")
+    assert response["Location"] == trigger_page(draft, 0)
+    response = press(client_alice, trigger_page(draft, 0), action="add-polling")
+    assert response["Location"] == trigger_page(draft, 1)
+    response = press(client_alice, trigger_page(draft, 1), action="duplicate-0")
+    assert response["Location"] == trigger_page(draft, 1)
+    design = saved(draft)
+    ids = [t["operationId"] for t in design["triggers"]]
     assert len(ids) == len(set(ids)) == 3
-    assert [t["kind"] for t in draft.design["triggers"]] == ["webhook", "webhook", "polling"]
-    action(client_alice, draft, "down", 0)
-    assert draft.design["triggers"][1]["operationId"] == ids[0]
-    action(client_alice, draft, "delete", 2)
-    assert [t["kind"] for t in draft.design["triggers"]] == ["webhook", "webhook"]
+    assert [t["kind"] for t in design["triggers"]] == ["webhook", "webhook", "polling"]
+    response = press(client_alice, trigger_page(draft, 0), action="down-0")
+    assert response["Location"] == trigger_page(draft, 1)  # the page follows its trigger
+    assert operation_ids(draft) == [ids[1], ids[0], ids[2]]
+    response = press(client_alice, trigger_page(draft, 2), action="up-2")
+    assert response["Location"] == trigger_page(draft, 1)
+    assert operation_ids(draft) == [ids[1], ids[2], ids[0]]
+    response = press(client_alice, trigger_page(draft, 0), action="delete-2")
+    assert response["Location"] == trigger_page(draft, 0)
+    assert operation_ids(draft) == [ids[1], ids[2]]
+    press(client_alice, trigger_page(draft, 0), action="delete-1")
+    response = press(client_alice, trigger_page(draft, 0), action="delete-0")
+    assert response["Location"] == step(draft, "definition")  # none left: the empty step
+    assert operation_ids(draft) == []
+    messages = list(draft.revisions.order_by("number").values_list("message", flat=True))
+    assert messages[1] == "Edited Definition"
+    assert messages[2] == "Edited trigger 'When an event happens'"
 
 
 def test_an_action_on_a_trigger_that_is_gone_is_400(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
-    assert action(client_alice, draft, "delete", 5).status_code == 400
+    draft = with_triggers(draft, webhook())
+    response = press(client_alice, trigger_page(draft, 0), action="delete-5")
+    assert response.status_code == 400
+    assert "That trigger no longer exists" in response.content.decode()
+    assert len(saved(draft)["triggers"]) == 1 and draft.version == 2
+
+
+def button(html: str, value: str) -> str:
+    """The attributes of the button that sends ``action=value``."""
+    return html.split(f'name="action" value="{value}"')[1].split(">")[0]
+
+
+def test_the_trigger_list_links_each_trigger_and_gives_editors_its_buttons(
+    client_alice: Client, draft: ConnectorDraft
+) -> None:
+    first = webhook(0)
+    first["summary"] = "When <b> happens"
+    draft = with_triggers(draft, first, polling_trigger())
+    body = wizard_part(client_alice.get(trigger_page(draft, 1)))
+    pane = body.split('class="trigger-pane"')[1].split("</nav>")[0]
+    assert f'<a href="{trigger_page(draft, 0)}">' in pane
+    assert f'<a href="{trigger_page(draft, 1)}" aria-current="page">' in pane
+    assert "When &lt;b&gt; happens" in pane and "When <b>" not in pane
+    assert "Polling · GET /items" in pane
+    assert 'aria-label="Move When &lt;b&gt; happens up"' in button(pane, "up-0")
+    assert 'aria-label="Delete When an item is added"' in button(pane, "delete-1")
+    assert button(pane, "up-0").endswith(" disabled")  # the first cannot move up
+    assert button(pane, "down-1").endswith(" disabled")  # nor the last down
+    assert "disabled" not in button(pane, "up-1") + button(pane, "down-0")
+    buttons = [value.split('"')[0] for value in pane.split('name="action" value="')[1:]]
+    assert buttons == [
+        *("up-0", "down-0", "duplicate-0", "delete-0"),
+        *("up-1", "down-1", "duplicate-1", "delete-1"),
+        *("add-webhook", "add-polling"),
+    ]
+    assert pane.count('form="wizard-form"') == len(buttons)  # every button saves the page
+
+
+# -- a trigger's sections -----------------------------------------------------------------------
 
 
 def test_import_from_sample_builds_the_request_and_callback(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
     draft = with_triggers(draft, webhook())
-    data = prefixed(
-        "sample",
-        draft,
-        verb="post",
-        url="https://api.github.com/repos/{owner}/{repo}/hooks",
-        headers="Content-Type: application/json\nX-GitHub-Api-Version: 2022-11-28",
-        body=GITHUB_BODY,
+    response = press(
+        client_alice,
+        trigger_page(draft),
+        sample__verb="post",
+        sample__url="https://api.github.com/repos/{owner}/{repo}/hooks",
+        sample__headers="Content-Type: application/json\nX-GitHub-Api-Version: 2022-11-28",
+        sample__body=GITHUB_BODY,
+        action="import-sample",
     )
-    response = client_alice.post(section(draft, 0, "sample"), data)
     assert response.status_code == 302
-    draft.refresh_from_db()
-    request = draft.design["triggers"][0]["request"]
+    trigger = saved(draft)["triggers"][0]
+    request = trigger["request"]
     assert [(p["name"], p["in"]) for p in request["parameters"]] == [
         ("owner", "path"),
         ("repo", "path"),
         ("X-GitHub-Api-Version", "header"),
     ]
     assert request["callbackPointer"] == "/config/url"
-    assert (
-        draft.design["triggers"][0]["deleteAction"]["path"]
-        == "/repos/{owner}/{repo}/hooks/{hookId}"
-    )
+    assert trigger["deleteAction"]["path"] == "/repos/{owner}/{repo}/hooks/{hookId}"
 
 
 def test_import_from_sample_names_line_and_column_of_bad_json(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
     draft = with_triggers(draft, webhook())
-    data = prefixed("sample", draft, verb="post", url="/hooks", body='{\n  "config": }')
-    response = client_alice.post(section(draft, 0, "sample"), data)
+    response = press(
+        client_alice,
+        trigger_page(draft),
+        sample__url="/hooks",
+        sample__body='{\n  "config": }',
+        action="import-sample",
+    )
     assert response.status_code == 400
+    assert response.context["tab"] == "request"
     assert "line 2, column 13" in response.content.decode()
-    draft.refresh_from_db()
+    saved(draft)
     assert draft.version == 2
 
 
@@ -263,28 +401,33 @@ def test_callback_picker_offers_nested_properties(
         "properties": {"config": {"type": "object", "properties": {"url": {"type": "string"}}}},
     }
     draft = with_triggers(draft, trigger)
-    page = client_alice.get(reverse("connectors:wizard_trigger", args=[draft.pk, 0]))
-    assert 'value="/config/url"' in page.content.decode()
-    data = prefixed("callback", draft, pointer="/config/url")
-    assert client_alice.post(section(draft, 0, "callback"), data).status_code == 302
-    draft.refresh_from_db()
-    schema = draft.design["triggers"][0]["request"]["body"]["schema"]
+    page = client_alice.get(trigger_page(draft)).content.decode()
+    choices = page.split('class="callback-choices"')[1].split("</ul>")[0]
+    assert 'name="callback-pointer"' in choices and 'value="/config/url"' in choices
+    response = press(client_alice, trigger_page(draft), callback__pointer="/config/url")
+    assert response.status_code == 302
+    schema = saved(draft)["triggers"][0]["request"]["body"]["schema"]
     assert schema["properties"]["config"]["properties"]["url"]["x-ms-notification-url"] is True
 
 
 def test_notification_samples_become_a_schema_with_editable_properties(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
-    draft = with_triggers(draft, webhook())
-    samples = '{"action": "opened", "issue": {"id": 1}}\n---\n{"action": "closed"}'
-    data = prefixed("notification", draft, description="Issue event", samples=samples)
-    assert client_alice.post(section(draft, 0, "notification"), data).status_code == 302
-    draft.refresh_from_db()
-    schema = draft.design["triggers"][0]["notification"]["schema"]
-    assert set(schema["properties"]) == {"action", "issue"}
-    assert schema["required"] == ["action"]  # "issue" is missing from the second sample
+    draft = with_triggers(draft, webhook())  # its sample: {"action": "opened", "id": 1}
+    samples = '{"action": "opened", "id": 1, "issue": {"id": 1}}\n---\n{"action": "x", "id": 2}'
+    response = press(
+        client_alice,
+        trigger_page(draft),
+        notification__description="Issue event",
+        notification__samples=samples,
+    )
+    assert response.status_code == 302
+    schema = saved(draft)["triggers"][0]["notification"]["schema"]
+    assert set(schema["properties"]) == {"action", "id", "issue"}
+    assert schema["required"] == ["action", "id"]  # "issue" is missing from the second sample
+    assert saved(draft)["triggers"][0]["notification"]["description"] == "Issue event"
     # the property editor: one row per property, in the order the stored schema has them
-    page = client_alice.get(reverse("connectors:wizard_trigger", args=[draft.pk, 0]))
+    page = client_alice.get(trigger_page(draft))
     rows = {
         row["prop"].pointer: row["names"] for row in page.context["sections"]["properties"].rows
     }
@@ -297,96 +440,163 @@ def test_notification_samples_become_a_schema_with_editable_properties(
         rows["/issue/id"]["title"]: "Issue ID",
         rows["/issue/id"]["format"]: "int64",
     }
-    data = prefixed("properties", draft, **edits)
-    assert client_alice.post(section(draft, 0, "properties"), data).status_code == 302
-    draft.refresh_from_db()
-    schema = draft.design["triggers"][0]["notification"]["schema"]
-    assert sorted(schema["required"]) == ["action", "issue"]
+    changes = {f"properties-{name}": value for name, value in edits.items()}
+    response = press(client_alice, trigger_page(draft), **changes)
+    assert response.status_code == 302
+    schema = saved(draft)["triggers"][0]["notification"]["schema"]
+    assert sorted(schema["required"]) == ["action", "id", "issue"]
+    assert schema["properties"]["action"]["description"] == "What happened."
     assert schema["properties"]["issue"]["properties"]["id"]["x-ms-summary"] == "Issue ID"
+    assert schema["properties"]["issue"]["properties"]["id"]["format"] == "int64"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="product bug: the property editor's rows (built from the saved schema) are applied "
+    "after new samples re-infer the schema, so a property the new samples lack fails the save "
+    "with '/id is not a property of this schema' (400): a property can never be dropped",
+)
+def test_new_samples_without_a_property_replace_the_schema(
+    client_alice: Client, draft: ConnectorDraft
+) -> None:
+    draft = with_triggers(draft, webhook())  # its sample: {"action": "opened", "id": 1}
+    response = press(client_alice, trigger_page(draft), notification__samples='{"action": "x"}')
+    assert response.status_code == 302
+    schema = saved(draft)["triggers"][0]["notification"]["schema"]
+    assert set(schema["properties"]) == {"action"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="product bug: the property editor's old values are applied over the schema that new "
+    "samples re-infer, so a property that became a string keeps the old integer format int32",
+)
+def test_new_samples_that_change_a_type_leave_no_stale_format(
+    client_alice: Client, draft: ConnectorDraft
+) -> None:
+    draft = with_triggers(draft, webhook())  # its sample: {"action": "opened", "id": 1}
+    samples = '{"action": "opened", "id": "a-1"}'
+    response = press(client_alice, trigger_page(draft), notification__samples=samples)
+    assert response.status_code == 302
+    node = saved(draft)["triggers"][0]["notification"]["schema"]["properties"]["id"]
+    assert node["type"] == "string"
+    assert node.get("format") != "int32"
+
+
+def test_the_editors_label_every_input_with_its_parameter_or_property(
+    client_alice: Client, draft: ConnectorDraft
+) -> None:
+    trigger = webhook()
+    trigger["request"]["parameters"].append(
+        {"name": "q<x>", "in": "query", "required": False, "type": "string"}
+    )
+    trigger["notification"]["samples"] = []
+    trigger["notification"]["schema"] = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer", "x-ms-summary": "The <id>"},
+            "owner": {"type": "object", "properties": {"login": {"type": "string"}}},
+        },
+    }
+    draft = with_triggers(draft, trigger)
+    body = client_alice.get(trigger_page(draft)).content.decode()
+    for number, name in enumerate(("owner", "repo", "q&lt;x&gt;")):
+        for field in ("summary", "description", "type", "default", "visibility"):
+            label = f'<label class="visually-hidden" for="id_params-{number}-{field}">'
+            assert f"{label}{name} {field}</label>" in body
+        assert f'for="id_params-{number}-DELETE">Remove {name}</label>' in body
+    assert '<input type="hidden" name="params-2-location" value="query"' in body
+    rows = body.split("Properties of the notification")[1].split("</table>")[0]
+    assert rows.count("<tr>") == 4  # the heading and /id, /owner, /owner/login
+    assert '<th scope="row" class="depth-1"><code>/owner/login</code>' in rows
+    assert 'value="The &lt;id&gt;"' in rows
+    for field in ("title", "description", "format", "required"):
+        assert f">/owner/login {field}</label>" in rows
 
 
 def test_bad_notification_sample_is_400_with_line_and_column(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
     draft = with_triggers(draft, webhook())
-    data = prefixed("notification", draft, description="x", samples='{"a": 1,}')
-    response = client_alice.post(section(draft, 0, "notification"), data)
+    response = press(client_alice, trigger_page(draft), notification__samples='{"a": 1,}')
     assert response.status_code == 400
+    assert response.context["tab"] == "response"  # the page opens where the error is
     assert "line 1, column 9" in response.content.decode()
+    saved(draft)
+    assert draft.version == 2
 
 
 def test_delete_action_is_editable_and_can_be_turned_off(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
     draft = with_triggers(draft, webhook())
-    data = prefixed(
-        "delete",
-        draft,
-        enabled="on",
-        operationId="RemoveHook",
-        path="/repos/{owner}/{repo}/hooks/{id}",
-        summary="Remove a hook",
-        visibility="internal",
+    response = press(
+        client_alice,
+        trigger_page(draft),
+        delete__enabled="on",
+        delete__operationId="RemoveHook",
+        delete__path="/repos/{owner}/{repo}/hooks/{id}",
+        delete__summary="Remove a hook",
+        delete__visibility="internal",
     )
-    assert client_alice.post(section(draft, 0, "delete"), data).status_code == 302
-    draft.refresh_from_db()
-    delete = draft.design["triggers"][0]["deleteAction"]
-    assert (delete["operationId"], delete["path"]) == (
+    assert response.status_code == 302
+    delete = saved(draft)["triggers"][0]["deleteAction"]
+    assert (delete["operationId"], delete["path"], delete["summary"]) == (
         "RemoveHook",
         "/repos/{owner}/{repo}/hooks/{id}",
+        "Remove a hook",
     )
     assert [p["name"] for p in delete["parameters"]] == ["owner", "repo", "id"]
-    data = prefixed("delete", draft, visibility="internal")
-    assert client_alice.post(section(draft, 0, "delete"), data).status_code == 302
-    draft.refresh_from_db()
-    assert draft.design["triggers"][0]["deleteAction"] is None
+    assert press(client_alice, trigger_page(draft), delete__enabled=None).status_code == 302
+    assert saved(draft)["triggers"][0]["deleteAction"] is None
+    body = client_alice.get(trigger_page(draft)).content.decode()
+    assert form_data(body).get("delete-enabled") is None  # shown unticked
+
+
+def test_a_bad_delete_path_is_400_on_the_configuration_tab(
+    client_alice: Client, draft: ConnectorDraft
+) -> None:
+    draft = with_triggers(draft, webhook())
+    response = press(client_alice, trigger_page(draft), delete__path="hooks/{id}")
+    assert response.status_code == 400
+    assert response.context["tab"] == "config"
+    assert response.context["invalid_tabs"] == {"config"}
+    assert "A path starts with" in response.content.decode()
 
 
 def test_trigger_general_suggests_the_operation_id(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
     draft = with_triggers(draft, webhook(), webhook(1))
-    data = prefixed(
-        "general",
-        draft,
-        summary="When an issue is opened",
-        description="x.",
-        visibility="none",
-        cardinality="single",
+    response = press(
+        client_alice,
+        trigger_page(draft),
+        general__summary="When an issue is opened",
+        general__operationId="",
     )
-    assert client_alice.post(section(draft, 0, "general"), data).status_code == 302
-    draft.refresh_from_db()
-    assert draft.design["triggers"][0]["operationId"] == "OnIssueOpened"
-    data["general-operationId"] = "OnEvent1"
-    data["general-based_on_version"] = draft.version
-    response = client_alice.post(section(draft, 0, "general"), data)
+    assert response.status_code == 302
+    assert saved(draft)["triggers"][0]["operationId"] == "OnIssueOpened"
+    response = press(client_alice, trigger_page(draft), general__operationId="OnEvent1")
     assert response.status_code == 400
+    assert response.context["tab"] == "general"
     assert "already used" in response.content.decode()
 
 
 def test_request_parameters_are_edited(client_alice: Client, draft: ConnectorDraft) -> None:
     draft = with_triggers(draft, webhook())
-    data = prefixed("request", draft, method="post", path="/repos/{owner}/{repo}/hooks")
-    data.update(
-        {
-            "params-TOTAL_FORMS": "2",
-            "params-INITIAL_FORMS": "2",
-            "params-0-name": "owner",
-            "params-0-summary": "Owner",
-            "params-0-description": "The owner.",
-            "params-0-type": "string",
-            "params-0-visibility": "important",
-            "params-1-name": "repo",
-            "params-1-summary": "Repository",
-            "params-1-type": "string",
-            "params-1-visibility": "none",
-            "params-1-default": "main",
-        }
+    response = press(
+        client_alice,
+        trigger_page(draft),
+        params__0__summary="Owner",
+        params__0__description="The owner.",
+        params__0__visibility="important",
+        params__1__summary="Repository",
+        params__1__default="main",
     )
-    assert client_alice.post(section(draft, 0, "request"), data).status_code == 302
-    draft.refresh_from_db()
-    owner, repo = draft.design["triggers"][0]["request"]["parameters"]
+    assert response.status_code == 302
+    owner, repo = saved(draft)["triggers"][0]["request"]["parameters"]
     assert owner["visibility"] == "important" and owner["required"] is True
+    assert owner["description"] == "The owner."
     assert (repo["summary"], repo["default"]) == ("Repository", "main")
 
 
@@ -395,27 +605,59 @@ def test_polling_settings_are_saved(client_alice: Client, draft: ConnectorDraft)
         summary="When an order is created", path="/orders", state_parameter="since"
     )
     draft = with_triggers(draft, trigger)
-    data = prefixed(
-        "polling",
-        draft,
-        stateParameter="since",
-        valueCollection="items",
-        valuePath="orderId",
-        retryInterval="600",
-        itemSamples='{"orderId": 3, "total": 9.5}',
+    response = press(
+        client_alice,
+        trigger_page(draft),
+        polling__stateParameter="since",
+        polling__valueCollection="items",
+        polling__valuePath="orderId",
+        polling__retryInterval="600",
+        polling__itemSamples='{"orderId": 3, "total": 9.5}',
     )
-    assert client_alice.post(section(draft, 0, "polling"), data).status_code == 302
-    draft.refresh_from_db()
-    saved = draft.design["triggers"][0]
-    assert saved["polling"]["valueCollection"] == "items"
-    assert saved["polling"]["retryInterval"] == 600
-    assert saved["responses"]["200"]["headers"]["Retry-After"]["default"] == 600
-    assert "orderId" in json.dumps(saved["responses"]["200"]["schema"])
+    assert response.status_code == 302
+    trigger = saved(draft)["triggers"][0]
+    assert trigger["polling"]["valueCollection"] == "items"
+    assert trigger["polling"]["retryInterval"] == 600
+    assert trigger["responses"]["200"]["headers"]["Retry-After"]["default"] == 600
+    assert "orderId" in json.dumps(trigger["responses"]["200"]["schema"])
+
+
+def test_a_bad_retry_interval_is_400_on_the_configuration_tab(
+    client_alice: Client, draft: ConnectorDraft
+) -> None:
+    draft = with_triggers(draft, polling_trigger())
+    response = press(client_alice, trigger_page(draft), polling__retryInterval="0")
+    assert response.status_code == 400
+    assert response.context["tab"] == "config"
+    saved(draft)
+    assert draft.version == 2
+
+
+def test_fields_of_sections_the_trigger_does_not_have_are_ignored(
+    client_alice: Client, draft: ConnectorDraft
+) -> None:
+    """A polling trigger's page has no callback, notification or DELETE action: such fields
+    posted to it (an old tab, a forged form) change nothing and break nothing."""
+    draft = with_triggers(draft, polling_trigger())
+    before = saved(draft)["triggers"][0]
+    response = press(
+        client_alice,
+        trigger_page(draft),
+        callback__pointer="/notificationUrl",
+        notification__samples='{"id": 1}',
+        properties__p0_title="Id",
+        delete__enabled="on",
+        delete__path="/items/{id}",
+    )
+    assert response.status_code == 302
+    assert saved(draft)["triggers"][0] == before
 
 
 def test_trigger_beyond_the_list_is_404(client_alice: Client, draft: ConnectorDraft) -> None:
-    url = reverse("connectors:wizard_trigger", args=[draft.pk, 3])
-    assert client_alice.get(url).status_code == 404
+    draft = with_triggers(draft, webhook())
+    data = page_data(client_alice, trigger_page(draft, 0))
+    assert client_alice.get(trigger_page(draft, 3)).status_code == 404
+    assert client_alice.post(trigger_page(draft, 3), data).status_code == 404
 
 
 # -- validation panel and review ----------------------------------------------------------------
@@ -424,13 +666,13 @@ def test_trigger_beyond_the_list_is_404(client_alice: Client, draft: ConnectorDr
 def test_preview_post_answers_the_panel_and_saves_nothing(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
-    data = {**GENERAL, "host": "https://x/y", "based_on_version": 1, "preview": "1"}
+    data = page_data(client_alice, step(draft, "general"), host="https://x/y", preview="1")
     response = client_alice.post(step(draft, "general"), data, headers={"HX-Request": "true"})
     body = response.content.decode()
     assert response.status_code == 200
     assert body.startswith('<aside id="validation-panel"')
-    assert "Leave out the scheme" in body
-    draft.refresh_from_db()
+    assert "<li>host: leave out the scheme" in body.lower()  # the error, after its field
+    saved(draft)
     assert draft.version == 1
 
 
@@ -438,23 +680,33 @@ def test_preview_lints_the_unsaved_edit_and_links_to_the_field(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
     draft = with_triggers(draft, webhook())
-    data = prefixed(
-        "general",
-        draft,
-        summary="When it happens",
-        description="",
-        operationId="OnIt",
-        visibility="none",
-        cardinality="single",
+    data = page_data(client_alice, trigger_page(draft), general__description="", preview="1")
+    response = client_alice.post(trigger_page(draft), data, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Checked with your unsaved edits" in body
+    assert "OperationMissingDescription" in body
+    assert f'href="{trigger_page(draft)}?tab=general#id_general-description"' in body
+    saved(draft)
+    assert draft.version == 2
+
+
+def test_a_preview_of_bad_input_names_the_field_of_each_section(
+    client_alice: Client, draft: ConnectorDraft
+) -> None:
+    draft = with_triggers(draft, webhook())
+    data = page_data(
+        client_alice,
+        trigger_page(draft),
+        request__path="hooks",
+        notification__samples="{",
         preview="1",
     )
-    data["preview"] = "1"
-    response = client_alice.post(section(draft, 0, "general"), data, headers={"HX-Request": "true"})
+    response = client_alice.post(trigger_page(draft), data, headers={"HX-Request": "true"})
     body = response.content.decode()
-    assert "OperationMissingDescription" in body
-    assert (
-        reverse("connectors:wizard_trigger", args=[draft.pk, 0]) + "#id_general-description" in body
-    )
+    assert "Your edits cannot be checked until these are fixed" in body
+    assert "<li>path: a path starts with" in body.lower()
+    assert "<li>Sample payloads: sample 1: malformed JSON at line 1, column 2" in body
 
 
 def test_review_lists_downloads_and_previews_yaml(
@@ -462,7 +714,8 @@ def test_review_lists_downloads_and_previews_yaml(
 ) -> None:
     draft = with_triggers(draft, webhook())
     body = client_alice.get(step(draft, "review") + "?format=yaml").content.decode()
-    assert "swagger: &#x27;2.0&#x27;" in body or "swagger: '2.0'" in body or "swagger:" in body
+    assert "swagger: &#x27;2.0&#x27;" in body
+    assert "/repos/{owner}/{repo}/hooks:" in body
     for name in ("apiDefinition.swagger.json", "apiProperties.json", "apiDefinition.swagger.yaml"):
         assert reverse("connectors:wizard_download", args=[draft.pk, name]) in body
 
@@ -486,6 +739,18 @@ def test_downloads(
     assert "attachment" in response["Content-Disposition"]
 
 
+def test_the_downloaded_definition_holds_what_was_saved(
+    client_alice: Client, draft: ConnectorDraft
+) -> None:
+    draft = with_triggers(draft, webhook())
+    press(client_alice, trigger_page(draft), general__summary="When an issue is opened")
+    url = reverse("connectors:wizard_download", args=[draft.pk, "apiDefinition.swagger.json"])
+    swagger = json.loads(client_alice.get(url).content)
+    operation = swagger["paths"]["/repos/{owner}/{repo}/hooks"]["post"]
+    assert operation["summary"] == "When an issue is opened"
+    assert operation["x-ms-trigger"] == "single"
+
+
 def test_the_review_shows_no_findings_for_a_built_trigger(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
@@ -498,22 +763,20 @@ def test_the_review_shows_no_findings_for_a_built_trigger(
 
 
 def test_a_stale_save_gets_the_conflict_page_and_can_overwrite(
-    client_alice: Client, draft: ConnectorDraft, alice: Any
+    client_alice: Client, draft: ConnectorDraft
 ) -> None:
+    data = page_data(client_alice, step(draft, "general"), host="alice.example.com")
     bob = make_user("bob")
     add_member(draft.team, bob)
     design = services.draft_design(draft=draft)
     design["general"]["description"] = "Bob was here."
     services.draft_save(draft=draft, user=bob, design=design, based_on_version=1)
-    response = client_alice.post(
-        step(draft, "general"), {**GENERAL, "host": "alice.example.com", "based_on_version": 1}
-    )
+    response = client_alice.post(step(draft, "general"), data)
     body = response.content.decode()
     assert response.status_code == 409
     assert "bob" in body and "Bob was here." in body  # what they changed
     assert "alice.example.com" in body  # beside your edit
-    draft.refresh_from_db()
-    assert draft.design["general"]["description"] == "Bob was here."  # nothing overwritten
+    assert saved(draft)["general"]["description"] == "Bob was here."  # nothing overwritten
     overwrite = response.context["overwrite"]
     data = {
         "design": overwrite["design"].value(),
@@ -522,9 +785,9 @@ def test_a_stale_save_gets_the_conflict_page_and_can_overwrite(
     }
     response = client_alice.post(reverse("connectors:wizard_overwrite", args=[draft.pk]), data)
     assert response.status_code == 302
-    draft.refresh_from_db()
+    assert response["Location"] == step(draft, "general")
+    assert saved(draft)["general"]["host"] == "alice.example.com"
     assert draft.version == 3
-    assert draft.design["general"]["host"] == "alice.example.com"
     assert (
         draft.revisions.filter(number=2).get().design["general"]["description"] == "Bob was here."
     )
@@ -532,125 +795,179 @@ def test_a_stale_save_gets_the_conflict_page_and_can_overwrite(
 
 def test_a_stale_trigger_action_is_a_conflict(client_alice: Client, draft: ConnectorDraft) -> None:
     draft = with_triggers(draft, webhook())  # version 2: the page the user still has open
-    seen = draft.version
+    data = page_data(client_alice, trigger_page(draft), action="delete-0")
     draft = with_triggers(draft, webhook(1))  # a teammate saves version 3
-    data = {"based_on_version": seen, "action": "delete", "index": 0}
-    response = client_alice.post(reverse("connectors:wizard_trigger_action", args=[draft.pk]), data)
+    response = client_alice.post(trigger_page(draft), data)
     assert response.status_code == 409
+    assert len(saved(draft)["triggers"]) == 2 and draft.version == 3
 
 
+@pytest.mark.parametrize("teammate", ["reversed the triggers", "deleted the first trigger"])
 def test_a_stale_edit_applies_to_the_trigger_the_user_saw(
-    client_alice: Client, draft: ConnectorDraft
+    client_alice: Client, draft: ConnectorDraft, teammate: str
 ) -> None:
-    """A teammate moved the triggers (or changed one's type): the old page's edit must not land
-    on whatever trigger now sits at that index, nor crash on a section it no longer has."""
+    """A teammate moved the triggers (or deleted one) while the page was open: the old page's
+    edit must not land on whatever trigger now sits at that index, nor crash on a section
+    that trigger does not have; the conflict page carries the edit the user meant."""
     draft = with_triggers(draft, webhook(0), polling_trigger())
     seen = draft.version
+    data = page_data(
+        client_alice,
+        trigger_page(draft, 0),
+        general__description="Edited in the old tab.",
+        callback__pointer="/notificationUrl",
+    )
     design = services.draft_design(draft=draft)
-    design["triggers"].reverse()  # the polling trigger is first now
-    draft = services.draft_save(draft=draft, user=None, design=design, based_on_version=seen)
-    data = {
-        "callback-based_on_version": seen,
-        "callback-title": "Shop",
-        "callback-pointer": "/notificationUrl",
-    }
-    response = client_alice.post(section(draft, 0, "callback"), data)
-    assert response.status_code == 409  # the conflict page, with the edit the user meant
-    draft.refresh_from_db()
-    assert draft.version == seen + 1  # nothing saved over the teammate's order
-
-
-def test_a_section_the_trigger_does_not_have_is_400_not_a_crash(
-    client_alice: Client, draft: ConnectorDraft
-) -> None:
-    draft = with_triggers(draft, polling_trigger())
-    for name, fields in (("properties", {}), ("callback", {"pointer": "/notificationUrl"})):
-        data = prefixed(name, draft, **fields)
-        response = client_alice.post(section(draft, 0, name), data)
-        assert response.status_code == 400, name
-        assert "has no" in response.content.decode()
-    draft.refresh_from_db()
-    assert draft.version == 2
+    if teammate == "reversed the triggers":
+        design["triggers"].reverse()  # the polling trigger is first now
+    else:
+        del design["triggers"][0]
+    services.draft_save(draft=draft, user=None, design=design, based_on_version=seen)
+    response = client_alice.post(trigger_page(draft, 0), data)
+    assert response.status_code == 409
+    assert saved(draft) == design and draft.version == seen + 1  # nothing saved over theirs
+    meant = response.context["overwrite"]["design"].value()
+    meant = json.loads(meant) if isinstance(meant, str) else meant
+    assert [t["kind"] for t in meant["triggers"]] == ["webhook", "polling"]  # as the user saw
+    assert meant["triggers"][0]["description"] == "Edited in the old tab."
+    assert meant["triggers"][1]["description"] != "Edited in the old tab."
 
 
 # -- who may do what ----------------------------------------------------------------------------
 
+FORMS = [
+    "general",
+    "security",
+    "test",
+    "review",
+    "trigger",
+    "add-parameter",
+    "import-sample",
+    "add-webhook",
+    "overwrite",
+]
 
-def forms_of(draft: ConnectorDraft) -> list[tuple[str, dict[str, Any]]]:
-    return [
-        (step(draft, "general"), {**GENERAL, "based_on_version": draft.version}),
-        (
-            step(draft, "security"),
-            {"title": "x", "based_on_version": draft.version, "type": "none"},
-        ),
-        (step(draft, "definition"), {"title": "x", "based_on_version": draft.version}),
-        (
-            reverse("connectors:wizard_trigger_action", args=[draft.pk]),
-            {"based_on_version": draft.version, "action": "add-webhook"},
-        ),
-        (
-            section(draft, 0, "general"),
-            prefixed("general", draft, summary="When x", visibility="none", cardinality="single"),
-        ),
-        (section(draft, 0, "sample"), prefixed("sample", draft, verb="post", url="/hooks")),
-        (section(draft, 0, "callback"), prefixed("callback", draft, pointer="/notificationUrl")),
-        (section(draft, 0, "notification"), prefixed("notification", draft, samples="{}")),
-        (section(draft, 0, "properties"), prefixed("properties", draft)),
-        (section(draft, 0, "delete"), prefixed("delete", draft, visibility="internal")),
-        (
-            reverse("connectors:wizard_overwrite", args=[draft.pk]),
-            {"design": json.dumps(draft.design), "based_on_version": draft.version},
-        ),
-    ]
+
+def form_post(client: Client, draft: ConnectorDraft, name: str) -> tuple[str, dict[str, Any]]:
+    """Where a form posts and what: the page's own fields as ``client`` (an editor) reads them,
+    with an edit. The overwrite form is the conflict page's: a teammate saves in between."""
+    if name in ("general", "security", "test", "review"):
+        url = step(draft, name)
+        return url, page_data(client, url, title="Edited")
+    url = trigger_page(draft, 0)
+    if name == "add-parameter":
+        return url, page_data(client, url, parameter__name="limit", action=name)
+    if name == "import-sample":
+        return url, page_data(
+            client, url, sample__url="/hooks", sample__body='{"url": "x"}', action=name
+        )
+    if name == "add-webhook":
+        return url, page_data(client, url, action=name)
+    if name == "trigger":
+        return url, page_data(client, url, general__summary="When it is edited")
+    data = page_data(client, url, general__summary="When it is edited")
+    with_triggers(draft)  # a teammate's save
+    conflict = client.post(url, data)
+    assert conflict.status_code == 409
+    overwrite = conflict.context["overwrite"]
+    fields = {field.name: field.value() for field in overwrite}
+    fields["csrfmiddlewaretoken"] = data["csrfmiddlewaretoken"]
+    return reverse("connectors:wizard_overwrite", args=[draft.pk]), fields
 
 
 def test_a_viewer_reads_without_edit_controls_and_cannot_post(
-    client: Client, draft: ConnectorDraft
+    client: Client, alice: Any, draft: ConnectorDraft
 ) -> None:
     draft = with_triggers(draft, webhook())
     viewer = make_user("vera")
     add_member(draft.team, viewer, Membership.Role.VIEWER)
     client.force_login(viewer)
-    for name in ("general", "definition"):
-        wizard = client.get(step(draft, name)).content.decode().split('id="wizard"', 1)[1]
-        assert "<button" not in wizard
-    page = client.get(reverse("connectors:wizard_trigger", args=[draft.pk, 0])).content.decode()
-    wizard = page.split('id="wizard"', 1)[1]
-    assert "<button" not in wizard
-    assert "disabled" in wizard
-    for url, data in forms_of(draft):
-        assert client.post(url, data).status_code == 403, url
-    draft.refresh_from_db()
-    assert draft.version == 2
+    for url in [*(step(draft, name) for name in ("general", "security", "test", "review"))]:
+        wizard = wizard_part(client.get(url))
+        assert "<button" not in wizard, url
+        assert 'name="title" form="wizard-form" value="GitHub" maxlength="200" required' in wizard
+        assert "readonly" in wizard.split('name="title"')[1].split(">")[0]
+    page = wizard_part(client.get(trigger_page(draft, 0)))
+    assert "<button" not in page  # no Save, no trigger list buttons, no Import or Add
+    assert '<fieldset class="tab-content" disabled>' in page
+    editor = client_for(alice)
+    for name in FORMS:
+        url, data = form_post(editor, draft, name)
+        before = saved(draft)
+        assert client.post(url, data).status_code == 403, name
+        assert saved(draft) == before
 
 
-def test_another_teams_draft_is_404_everywhere(client: Client, draft: ConnectorDraft) -> None:
+def test_another_teams_draft_is_404_everywhere(
+    client: Client, alice: Any, draft: ConnectorDraft
+) -> None:
     draft = with_triggers(draft, webhook())
     client.force_login(make_user("mallory"))
-    reads = [step(draft, "general"), reverse("connectors:wizard_trigger", args=[draft.pk, 0])]
-    reads.append(
-        reverse("connectors:wizard_download", args=[draft.pk, "apiDefinition.swagger.json"])
-    )
+    reads = [
+        step(draft, "general"),
+        step(draft, "definition"),
+        trigger_page(draft, 0),
+        reverse("connectors:wizard_download", args=[draft.pk, "apiDefinition.swagger.json"]),
+    ]
     for url in reads:
         assert client.get(url).status_code == 404, url
-    for url, data in forms_of(draft):
-        assert client.post(url, data).status_code == 404, url
+    editor = client_for(alice)
+    for name in FORMS:
+        url, data = form_post(editor, draft, name)
+        before = saved(draft)
+        assert client.post(url, data).status_code == 404, name
+        assert saved(draft) == before
 
 
-def test_every_form_enforces_csrf(alice: Any, draft: ConnectorDraft) -> None:
+@pytest.mark.parametrize("name", FORMS)
+def test_every_form_enforces_csrf(alice: Any, draft: ConnectorDraft, name: str) -> None:
     draft = with_triggers(draft, webhook())
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(alice)
-    for url, data in forms_of(draft):
-        assert client.post(url, data).status_code == 403, url
-    draft.refresh_from_db()
-    assert draft.version == 2
+    strict = client_for(alice, csrf=True)
+    url, data = form_post(strict, draft, name)
+    token = data.pop("csrfmiddlewaretoken")
+    before = saved(draft).copy()
+    version = draft.version
+    assert strict.post(url, data).status_code == 403
+    assert saved(draft) == before and draft.version == version
+    response = strict.post(url, {**data, "csrfmiddlewaretoken": token})  # the page's token
+    assert response.status_code == 302, response.content.decode()[:2000]
+    saved(draft)
+    assert draft.version == version + 1
+
+
+def test_the_empty_definition_step_adds_a_trigger_for_editors_only(
+    client: Client, alice: Any, draft: ConnectorDraft
+) -> None:
+    url = step(draft, "definition")
+    strict = client_for(alice, csrf=True)
+    data = page_data(strict, url, action="add-polling")
+    assert strict.post(url, {**data, "csrfmiddlewaretoken": "forged"}).status_code == 403
+    viewer = make_user("vera")
+    add_member(draft.team, viewer, Membership.Role.VIEWER)
+    client.force_login(viewer)
+    assert "New polling trigger" not in client.get(url).content.decode()
+    assert client.post(url, data).status_code == 403
+    client.force_login(make_user("mallory"))
+    assert client.post(url, data).status_code == 404
+    assert saved(draft)["triggers"] == []
+    response = strict.post(url, data)
+    assert response.status_code == 302
+    assert response["Location"] == trigger_page(draft, 0)
+    assert [t["kind"] for t in saved(draft)["triggers"]] == ["polling"]
 
 
 def test_login_is_required(client: Client, draft: ConnectorDraft) -> None:
     response = client.get(step(draft, "general"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_test_step_links_to_the_drafts_reports(
+    client_alice: Client, draft: ConnectorDraft
+) -> None:
+    response = client_alice.get(step(draft, "test"))
+    assert response.status_code == 200
+    assert reverse("connectors:report_list", args=[draft.pk]) in response.content.decode()
 
 
 # -- speed --------------------------------------------------------------------------------------
@@ -663,37 +980,24 @@ def queries(client: Client, method: str, url: str, data: dict[str, Any] | None =
     return len(captured)
 
 
-@pytest.mark.parametrize("name", ["general", "definition", "review"])
-def test_step_queries_do_not_grow_with_the_triggers(
-    client_alice: Client, alice: Any, name: str
-) -> None:
+def test_queries_do_not_grow_with_the_triggers(client_alice: Client, alice: Any) -> None:
     team = make_team(owner=make_user())
     add_member(team, alice)
     counts = []
     for size in (1, 30):
         draft = with_triggers(make_draft(team, alice), *[webhook(n) for n in range(size)])
-        get = queries(client_alice, "get", step(draft, name))
-        data = {**GENERAL, "based_on_version": draft.version}
-        post = queries(client_alice, "post", step(draft, name), data)
-        page = queries(
-            client_alice, "get", reverse("connectors:wizard_trigger", args=[draft.pk, 0])
-        )
-        data = prefixed(
-            "callback", draft, based_on_version=draft.version + 1, pointer="/notificationUrl"
-        )
-        section_post = queries(client_alice, "post", section(draft, 0, "callback"), data)
-        counts.append((get, post, page, section_post))
+        measured = {}
+        for name in ("general", "security", "test", "review"):
+            url = step(draft, name)
+            measured[f"get {name}"] = queries(client_alice, "get", url)
+            data = page_data(client_alice, url, title=f"Edited {name}")
+            measured[f"post {name}"] = queries(client_alice, "post", url, data)
+        measured["get definition"] = queries(client_alice, "get", step(draft, "definition"))
+        page = trigger_page(draft, 0)
+        measured["get trigger"] = queries(client_alice, "get", page)
+        data = page_data(client_alice, page, general__description="Edited.")
+        measured["post trigger"] = queries(client_alice, "post", page, data)
+        data = page_data(client_alice, page, action="down-0")
+        measured["move trigger"] = queries(client_alice, "post", page, data)
+        counts.append(measured)
     assert counts[0] == counts[1]
-
-
-def test_test_step_links_to_the_drafts_reports(client) -> None:
-    from django.urls import reverse
-
-    from tests.factories import make_draft, make_team, make_user
-
-    user = make_user()
-    draft = make_draft(make_team(owner=user), user)
-    client.force_login(user)
-    response = client.get(reverse("connectors:wizard_step", args=[draft.pk, "test"]))
-    assert response.status_code == 200
-    assert reverse("connectors:report_list", args=[draft.pk]) in response.content.decode()

@@ -1,6 +1,10 @@
 """The connector icon on the wizard's General step: uploaded (PNG or JPEG, checked by content),
 replaced and removed through the step's versioned save, served to the team only, copied by
-duplicate, packed into the paconn zip, and never loaded by pages that do not show it."""
+duplicate, packed into the paconn zip; the pages show it in their header bar from its size and
+digest, and only the icon's own URL and the package read its bytes.
+
+Saves post what the General page holds (``tests.html_forms``), with the file added as a
+person choosing it would."""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from connectors.domain.authoring import new_webhook_trigger
 from connectors.domain.package import ICON_MAX_BYTES
 from connectors.models import ConnectorDraft, DraftIcon, Membership
 from tests.factories import add_member, client_for, make_draft, make_team, make_user
+from tests.html_forms import page_data
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +78,9 @@ def icon_url(draft: ConnectorDraft) -> str:
     return reverse("connectors:wizard_icon", args=[draft.pk])
 
 
-def save_general(client: Client, draft: ConnectorDraft, **extra: Any) -> Any:
-    data = {**GENERAL, "based_on_version": draft.version, **extra}
+def save_general(client: Client, draft: ConnectorDraft, **changes: Any) -> Any:
+    """Press Save on the General page after ``changes`` (a file goes in as ``icon=``)."""
+    data = page_data(client, general_url(draft), **{**GENERAL, **changes})
     response = client.post(general_url(draft), data)  # the test client posts multipart
     draft.refresh_from_db()
     return response
@@ -128,6 +134,9 @@ def test_an_uploaded_icon_is_saved_with_a_revision_and_shown(
     assert f'href="{icon_url(draft)}?v={icon.digest[:16]}"' in body
     assert "64 x 48 pixels" in body
     assert 'name="remove_icon"' in body
+    review = client_alice.get(reverse("connectors:wizard_step", args=[draft.pk, "review"]))
+    header = review.content.decode().split('class="connector-bar"')[1].split("</header>")[0]
+    assert f'href="{icon_url(draft)}?v={icon.digest[:16]}"' in header  # every page's header bar
     served = client_alice.get(icon_url(draft))
     assert served.status_code == 200
     assert served["Content-Type"] == content_type
@@ -204,11 +213,10 @@ def test_upload_and_remove_together_is_400(client_alice: Client, draft: Connecto
 def test_a_stale_icon_save_is_a_conflict_and_stores_nothing(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
+    data = page_data(client_alice, general_url(draft), icon=upload(image()))  # version 1
     design = services.draft_design(draft=draft)
     services.draft_save(draft=draft, user=None, design=design, based_on_version=1)
-    response = client_alice.post(
-        general_url(draft), {**GENERAL, "based_on_version": 1, "icon": upload(image())}
-    )
+    response = client_alice.post(general_url(draft), data)
     assert response.status_code == 409
     assert "icon change was not saved" in response.content.decode()
     assert not DraftIcon.objects.filter(draft=draft).exists()
@@ -218,12 +226,12 @@ def test_htmx_previews_and_saves_the_multipart_form(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
     htmx = {"HX-Request": "true"}
-    data = {**GENERAL, "based_on_version": 1, "preview": "1", "icon": upload(image())}
+    data = page_data(client_alice, general_url(draft), preview="1", icon=upload(image()))
     preview = client_alice.post(general_url(draft), data, headers=htmx)
     assert preview.status_code == 200
     assert preview.content.decode().startswith('<aside id="validation-panel"')
     assert not DraftIcon.objects.filter(draft=draft).exists()  # a preview saves nothing
-    data = {**GENERAL, "based_on_version": 1, "icon": upload(image())}
+    data = page_data(client_alice, general_url(draft), icon=upload(image()))
     saved = client_alice.post(general_url(draft), data, headers=htmx)
     assert saved.status_code == 302
     assert DraftIcon.objects.filter(draft=draft).exists()
@@ -246,12 +254,13 @@ def test_a_draft_without_icon_serves_404(client_alice: Client, draft: ConnectorD
     assert client_alice.get(icon_url(draft)).status_code == 404
 
 
-def test_another_teams_icon_is_404(client: Client, draft: ConnectorDraft) -> None:
+def test_another_teams_icon_is_404(client: Client, draft: ConnectorDraft, alice: Any) -> None:
     draft = with_icon(draft)
+    data = page_data(client_for(alice), general_url(draft), remove_icon="on")
     client.force_login(make_user("mallory"))
     assert client.get(icon_url(draft)).status_code == 404
-    response = client.post(general_url(draft), {**GENERAL, "based_on_version": 2})
-    assert response.status_code == 404
+    assert client.post(general_url(draft), data).status_code == 404
+    assert DraftIcon.objects.filter(draft=draft).exists()
 
 
 def test_a_viewer_sees_the_icon_but_cannot_change_it(client: Client, draft: ConnectorDraft) -> None:
@@ -260,8 +269,10 @@ def test_a_viewer_sees_the_icon_but_cannot_change_it(client: Client, draft: Conn
     add_member(draft.team, viewer, Membership.Role.VIEWER)
     client.force_login(viewer)
     assert client.get(icon_url(draft)).status_code == 200
-    for extra in ({"remove_icon": "on"}, {"icon": upload(image("JPEG"))}):
-        response = client.post(general_url(draft), {**GENERAL, "based_on_version": 2, **extra})
+    page = client.get(general_url(draft)).content.decode()
+    assert 'name="icon"' in page and "<fieldset disabled>" in page  # shown, not editable
+    for change in ({"remove_icon": "on"}, {"icon": upload(image("JPEG"))}):
+        response = client.post(general_url(draft), page_data(client, general_url(draft), **change))
         assert response.status_code == 403
     assert DraftIcon.objects.get(draft=draft).content_type == "image/png"
 
@@ -269,11 +280,12 @@ def test_a_viewer_sees_the_icon_but_cannot_change_it(client: Client, draft: Conn
 def test_the_icon_upload_enforces_csrf(alice: Any, draft: ConnectorDraft) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
-    response = client.post(
-        general_url(draft), {**GENERAL, "based_on_version": 1, "icon": upload(image())}
-    )
-    assert response.status_code == 403
+    forged = page_data(client, general_url(draft), csrfmiddlewaretoken=None, icon=upload(image()))
+    assert client.post(general_url(draft), forged).status_code == 403
     assert not DraftIcon.objects.filter(draft=draft).exists()
+    data = page_data(client, general_url(draft), icon=upload(image()))  # with the page's token
+    assert client.post(general_url(draft), data).status_code == 302
+    assert DraftIcon.objects.filter(draft=draft).exists()
 
 
 def test_the_icon_needs_a_login(client: Client, draft: ConnectorDraft) -> None:
@@ -321,7 +333,7 @@ def sql_of(client: Client, url: str) -> list[str]:
     return [query["sql"] for query in captured.captured_queries]
 
 
-def test_pages_never_load_the_image_and_their_queries_do_not_grow(
+def test_pages_show_the_icon_without_loading_the_image_and_their_queries_do_not_grow(
     client_alice: Client, alice: Any
 ) -> None:
     team = make_team(owner=make_user())
@@ -344,9 +356,10 @@ def test_pages_never_load_the_image_and_their_queries_do_not_grow(
             reverse("connectors:wizard_trigger", args=[draft.pk, 0]),
         ]
         queries = [sql_of(client_alice, url) for url in pages]
-        for sql in queries:
-            assert not any('"data"' in query and "drafticon" in query for query in sql)
-        assert not any("drafticon" in query for sql in queries[1:] for query in sql)
+        for sql in queries:  # the header bar's icon: its size and digest, one query, no bytes
+            icon_queries = [query for query in sql if "drafticon" in query]
+            assert len(icon_queries) == 1
+            assert '"data"' not in icon_queries[0]
         counts.append([len(sql) for sql in queries])
     assert counts[0] == counts[1]
     package = reverse("connectors:wizard_download", args=[draft.pk, "package.zip"])
@@ -378,7 +391,7 @@ def test_the_size_limit_comes_before_the_csrf_check_which_still_guards_the_step(
     huge = {**GENERAL, "based_on_version": draft.version, "icon": upload(b"\x00" * 2**21)}
     with mock.patch.object(MultiPartParser, "parse", side_effect=AssertionError("parsed")):
         assert client.post(general_url(draft), huge).status_code == 413
-    small = {**GENERAL, "based_on_version": draft.version}
+    small = page_data(client, general_url(draft), csrfmiddlewaretoken=None)
     assert client.post(general_url(draft), small).status_code == 403  # no CSRF token
     draft.refresh_from_db()
     assert draft.version == 1

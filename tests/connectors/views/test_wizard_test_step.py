@@ -92,7 +92,10 @@ def test_a_bad_start_renders_the_step_with_the_error_beside_the_field(people) ->
         start_url(people["draft"]), {"target": "api", "base_url": "not a url"}
     )
     assert response.status_code == 400
-    assert b"4. Test" in response.content and b"Enter a valid URL" in response.content
+    assert response.context["step"] == "test"  # the Test step again, not another page
+    errors = response.context["report_form"].errors
+    assert "Enter a valid URL" in errors["base_url"][0]
+    assert b"Enter a valid URL" in response.content
     assert not Report.objects.exists()
 
 
