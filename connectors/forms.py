@@ -469,7 +469,10 @@ def _parameter_of(parameters: list[dict[str, Any]], row: dict[str, Any]) -> Any:
 
 def _edit_parameter(parameter: dict[str, Any], row: dict[str, Any]) -> None:
     for key in ("summary", "description"):
-        parameter[key] = row[key] or None
+        if row[key]:
+            parameter[key] = row[key]
+        elif parameter.get(key):  # cleared by the maker; never added where there was none
+            parameter[key] = None
     parameter["type"] = row["type"]
     parameter["required"] = row["required"] or parameter["in"] == "path"
     if row["default"]:
@@ -590,7 +593,23 @@ class ParameterAddForm(TriggerForm):
             parameter["default"] = data["default"]
         if data["visibility"] != "none":
             parameter["visibility"] = data["visibility"]
-        trigger["request"]["parameters"].append(parameter)
+        parameters = trigger["request"]["parameters"]
+        # A path parameter of a segment typed in the same Save was made by the path: fill it.
+        made = next(
+            (
+                p
+                for p in parameters
+                if "ref" not in p
+                and p.get("in") == parameter["in"] == "path"
+                and p["name"] == parameter["name"]
+            ),
+            None,
+        )
+        if made is not None:
+            made.clear()
+            made.update(parameter)
+        else:
+            parameters.append(parameter)
 
 
 def _typed_default(text: str, kind: str) -> Any:
@@ -672,7 +691,9 @@ class NotificationForm(TriggerForm):
         return _samples(self.cleaned_data["samples"])
 
     def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
-        if self.cleaned_data["samples"]:
+        # The schema is inferred again only from new samples: otherwise it keeps the edits
+        # made in the schema editor.
+        if self.cleaned_data["samples"] and "samples" in self.changed_data:
             set_notification_samples(trigger, self.cleaned_data["samples"])
         elif trigger.get("notification") is None:
             set_notification_samples(trigger, [])
@@ -765,7 +786,7 @@ class PollingForm(TriggerForm):
             if parameter.get("name") == state:  # the platform fills it: internal and required
                 parameter.update(required=True, visibility="internal")
                 parameter.setdefault("default", "0")
-        if data["itemSamples"]:
+        if data["itemSamples"] and "itemSamples" in self.changed_data:
             set_item_samples(trigger, data["itemSamples"])
 
 

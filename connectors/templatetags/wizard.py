@@ -87,14 +87,15 @@ _TRIGGER_ITEM = (
 )
 _TOOL = (
     '<button type="submit" form="wizard-form" name="action" value="{action}-{index}" '
-    'class="btn btn-sm btn-link{extra}" aria-label="{label} {name}" title="{label}"{disabled}>'
+    'class="btn btn-sm btn-link{extra}" aria-label="{aria}" title="{label}"{disabled}>'
     '<i class="bi {icon}" aria-hidden="true"></i></button>'
 )
+# (action, tooltip, accessible name with the trigger's summary, icon, extra class)
 _TOOLS = (
-    ("up", "Move up", "bi-arrow-up", ""),
-    ("down", "Move down", "bi-arrow-down", ""),
-    ("duplicate", "Duplicate", "bi-copy", ""),
-    ("delete", "Delete", "bi-trash3", " text-danger"),
+    ("up", "Move up", "Move {} up", "bi-arrow-up", ""),
+    ("down", "Move down", "Move {} down", "bi-arrow-down", ""),
+    ("duplicate", "Duplicate", "Duplicate {}", "bi-copy", ""),
+    ("delete", "Delete", "Delete {}", "bi-trash3", " text-danger"),
 )
 
 
@@ -120,13 +121,13 @@ def trigger_list(context: template.Context) -> SafeString:
                         index=index,
                         extra=extra,
                         label=label,
-                        name=summary,
+                        aria=aria.format(summary),
                         icon=icon,
                         disabled=" disabled"
                         if (action == "up" and index == 0) or (action == "down" and index == last)
                         else "",
                     )
-                    for action, label, icon, extra in _TOOLS
+                    for action, label, aria, icon, extra in _TOOLS
                 )
                 + "</span>"
             )

@@ -135,7 +135,10 @@ def wizard_step(request: HttpRequest, draft_id: int, step: str) -> HttpResponse:
         return render_page(request, step, _step_context(request, access, step, form), status=400)
 
     url = step_url(draft_id, step)
-    message = trigger_action_message(design, action) or revision_message(step)
+    # The Test and Review steps hold only the title (in the header bar).
+    message = trigger_action_message(design, action) or (
+        "Renamed the connector" if step in ("test", "review") else revision_message(step)
+    )
     return save(request, access, design, form, apply, url, invalid, message)
 
 

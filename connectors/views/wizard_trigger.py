@@ -74,9 +74,7 @@ def trigger_page_context(
     trigger = trigger_of(design, index)
     version = access.draft.version
     if bound is None:
-        bound = _unbound_forms(
-            design, trigger, version, opened=_opened(request), rows=_opened_rows(request)
-        )
+        bound = _unbound_forms(design, trigger, version, rows=_opened_rows(request))
     tab = request.GET.get("tab") or request.POST.get("tab") or "general"
     invalid = bound.invalid_parts() if bound.page.is_bound else []
     if invalid:
@@ -107,11 +105,6 @@ def trigger_page_context(
     )
 
 
-def _opened(request: HttpRequest) -> set[str]:
-    """The collapsed action forms asked for (``?open=sample``): their fields load when opened."""
-    return {prefix for prefix in request.GET.getlist("open") if prefix in ACTION_PREFIXES}
-
-
 def _opened_rows(request: HttpRequest) -> dict[str, frozenset[str]]:
     """The schema rows asked for (``?open=body:/config/url``), by the part that edits them."""
     rows: dict[str, set[str]] = {}
@@ -122,15 +115,11 @@ def _opened_rows(request: HttpRequest) -> dict[str, frozenset[str]]:
     return {part: frozenset(pointers) for part, pointers in rows.items()}
 
 
-ACTION_PREFIXES = {prefix for prefix, _ in forms_pages.ACTION_FORMS.values()}
-
-
 def _unbound_forms(
     design: dict[str, Any],
     trigger: dict[str, Any],
     version: int,
     *,
-    opened: set[str],
     rows: dict[str, frozenset[str]],
 ) -> Any:
     page = forms.StepForm(initial=forms.StepForm.initial_for(design, version))
@@ -146,11 +135,8 @@ def _unbound_forms(
         initial=forms.parameter_initial(trigger), prefix="params"
     )
     for prefix, form_class in forms_pages.ACTION_FORMS.values():
-        if prefix in opened:
-            initial = form_class.initial_for(design, version, trigger=trigger)
-            parts[prefix] = form_class(
-                initial=initial, trigger=trigger, design=design, prefix=prefix
-            )
+        initial = form_class.initial_for(design, version, trigger=trigger)
+        parts[prefix] = form_class(initial=initial, trigger=trigger, design=design, prefix=prefix)
     return forms_pages.PageForms(page, parts)
 
 
@@ -172,15 +158,17 @@ def _bound_forms(
         extra = {"path": data.get("request-path", "").strip()} if prefix == "parameter" else {}
         if action == value:
             parts[prefix] = form_class(data, trigger=trigger, design=design, prefix=prefix, **extra)
-        elif any(key.startswith(f"{prefix}-") for key in data):
-            # Typed but not pressed: shown again as typed, checked only when pressed.
+        else:  # shown again as typed, checked only when its own button is pressed
             typed = {
                 key.removeprefix(f"{prefix}-"): data.get(key)
                 for key in data
                 if key.startswith(f"{prefix}-")
             }
+            if not any(typed.values()):
+                typed = form_class.initial_for(design, version, trigger=trigger)
+            initial = typed
             parts[prefix] = form_class(
-                initial=typed, trigger=trigger, design=design, prefix=prefix, **extra
+                initial=initial, trigger=trigger, design=design, prefix=prefix, **extra
             )
     return forms_pages.PageForms(forms.StepForm(data), parts)
 
@@ -223,11 +211,7 @@ def wizard_trigger(request: HttpRequest, draft_id: int, index: int) -> HttpRespo
 
 
 def _opened_fragment(request: HttpRequest, context: dict[str, Any]) -> HttpResponse | None:
-    """htmx opened a collapsed part of the page: the fields of an action form or of one
-    schema row, alone."""
-    opened = _opened(request)
-    if opened:
-        return render(request, f"connectors/wizard/trigger.html#{opened.pop()}_fields", context)
+    """htmx opened a schema row: its fields, alone."""
     for part, pointers in _opened_rows(request).items():
         form = context["sections"].get(part)
         item = form.bound_row(next(iter(pointers))) if form is not None else None

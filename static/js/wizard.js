@@ -111,6 +111,8 @@
 
   function initialise(root) {
     root.querySelectorAll("[data-security-types]").forEach(showSecurityType);
+    // A refused save comes back with the typed edits, still unsaved.
+    if (root.querySelector("[data-dirty-note][data-unsaved]")) setDirty(true);
   }
 
   document.addEventListener("DOMContentLoaded", function () { initialise(document); });

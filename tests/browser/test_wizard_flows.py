@@ -344,12 +344,6 @@ def test_leaving_with_unsaved_edits_asks_first(page: Any) -> None:
     assert services.draft_design(draft=draft)["general"]["host"] == "api.example.com"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: the page a refused save (400) shows holds the typed, unsaved edits, "
-    "but wizard.js starts it clean: no 'Unsaved changes' note, and the stepper leaves without "
-    "asking, so the edits are lost",
-)
 def test_after_a_refused_save_leaving_still_asks(page: Any) -> None:
     maker = make_user("maker")
     draft = draft_with_a_webhook(make_team(owner=maker), maker)

@@ -301,8 +301,10 @@ def test_triggers_are_added_duplicated_moved_and_deleted(
     assert response["Location"] == step(draft, "definition")  # none left: the empty step
     assert operation_ids(draft) == []
     messages = list(draft.revisions.order_by("number").values_list("message", flat=True))
-    assert messages[1] == "Edited Definition"
-    assert messages[2] == "Edited trigger 'When an event happens'"
+    assert messages[1] == "Added webhook trigger 'When an event happens'"
+    assert messages[2] == "Added polling trigger 'When an item is created'"
+    assert messages[3] == "Duplicated trigger 'When an event happens'"
+    assert messages[-1].startswith("Deleted trigger '")
 
 
 def test_an_action_on_a_trigger_that_is_gone_is_400(
@@ -426,22 +428,22 @@ def test_notification_samples_become_a_schema_with_editable_properties(
     assert set(schema["properties"]) == {"action", "id", "issue"}
     assert schema["required"] == ["action", "id"]  # "issue" is missing from the second sample
     assert saved(draft)["triggers"][0]["notification"]["description"] == "Issue event"
-    # the property editor: one row per property, in the order the stored schema has them
-    page = client_alice.get(trigger_page(draft))
-    rows = {
-        row["prop"].pointer: row["names"] for row in page.context["sections"]["properties"].rows
-    }
+    # the schema editor: one row per property; a row's fields come when it is opened
+    opened = trigger_page(draft) + "?" + "&".join(
+        f"open=notification:{pointer}" for pointer in ("/action", "/issue", "/issue/id")
+    )
+    form = client_alice.get(opened).context["sections"]["properties"]
+    rows = {item["row"].pointer: item for item in form.bound_rows() if item["loaded"]}
     edits = {
-        rows["/action"]["title"]: "Action",
-        rows["/action"]["description"]: "What happened.",
-        rows["/action"]["required"]: "on",
-        rows["/issue"]["title"]: "Issue",
-        rows["/issue"]["required"]: "on",
-        rows["/issue/id"]["title"]: "Issue ID",
-        rows["/issue/id"]["format"]: "int64",
+        rows["/action"]["title"].html_name: "Action",
+        rows["/action"]["description"].html_name: "What happened.",
+        rows["/action"]["required"].html_name: "on",
+        rows["/issue"]["title"].html_name: "Issue",
+        rows["/issue"]["required"].html_name: "on",
+        rows["/issue/id"]["title"].html_name: "Issue ID",
+        rows["/issue/id"]["format"].html_name: "int64",
     }
-    changes = {f"properties-{name}": value for name, value in edits.items()}
-    response = press(client_alice, trigger_page(draft), **changes)
+    response = client_alice.post(opened, page_data(client_alice, opened, **edits))
     assert response.status_code == 302
     schema = saved(draft)["triggers"][0]["notification"]["schema"]
     assert sorted(schema["required"]) == ["action", "id", "issue"]
@@ -450,12 +452,6 @@ def test_notification_samples_become_a_schema_with_editable_properties(
     assert schema["properties"]["issue"]["properties"]["id"]["format"] == "int64"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: the property editor's rows (built from the saved schema) are applied "
-    "after new samples re-infer the schema, so a property the new samples lack fails the save "
-    "with '/id is not a property of this schema' (400): a property can never be dropped",
-)
 def test_new_samples_without_a_property_replace_the_schema(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
@@ -466,11 +462,6 @@ def test_new_samples_without_a_property_replace_the_schema(
     assert set(schema["properties"]) == {"action"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: the property editor's old values are applied over the schema that new "
-    "samples re-infer, so a property that became a string keeps the old integer format int32",
-)
 def test_new_samples_that_change_a_type_leave_no_stale_format(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
@@ -506,12 +497,15 @@ def test_the_editors_label_every_input_with_its_parameter_or_property(
             assert f"{label}{name} {field}</label>" in body
         assert f'for="id_params-{number}-DELETE">Remove {name}</label>' in body
     assert '<input type="hidden" name="params-2-location" value="query"' in body
-    rows = body.split("Properties of the notification")[1].split("</table>")[0]
-    assert rows.count("<tr>") == 4  # the heading and /id, /owner, /owner/login
-    assert '<th scope="row" class="depth-1"><code>/owner/login</code>' in rows
-    assert 'value="The &lt;id&gt;"' in rows
-    for field in ("title", "description", "format", "required"):
-        assert f">/owner/login {field}</label>" in rows
+    rows = body.split('aria-label="Properties of the notification"')[1].split("</ul>")[0]
+    assert rows.count('class="schema-row"') == 3  # /id, /owner, /owner/login
+    assert '<summary class="depth-1">' in rows and ">login</span>" in rows
+    assert "“The &lt;id&gt;”" in rows
+    # Opened, a row's fields are labelled
+    opened = client_alice.get(trigger_page(draft) + "?open=notification:/owner/login")
+    fields = opened.content.decode().split('id="fields-notification-2"')[1]
+    for label in ("Title", "Description", "Format", "Required", "Default", "Visibility"):
+        assert f">{label}</label>" in fields
 
 
 def test_bad_notification_sample_is_400_with_line_and_column(

@@ -218,12 +218,6 @@ def test_a_refused_add_parameter_opens_its_section_and_keeps_the_import_closed(
     assert draft.version == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: a refused press (here Add parameter; also Save or Import) shows the "
-    "other in-page action's section unbound, so what was typed in Import from sample (URL, "
-    "headers, body) is silently emptied",
-)
 def test_a_refused_press_keeps_what_was_typed_in_the_other_action(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:

@@ -217,23 +217,23 @@ def test_a_new_path_segment_gets_its_parameter_on_save(client_alice: Client, ali
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: Add parameter checks a path parameter against the saved path, not the "
-    "path typed on the same page: 'The path /shops/{shopId}/hooks has no {kind}: add it to the "
-    "path above first' (400) although the path above now has {kind}",
-)
 def test_a_path_parameter_is_added_with_its_segment_in_the_same_press(
     client_alice: Client, alice: Any
 ) -> None:
     draft = draft_with(alice, webhook())
-    response = add(
+    response = press(
         client_alice,
         draft,
+        tab="request",
+        action="add-parameter",
         request__path="/shops/{shopId}/hooks/{kind}",
-        name="kind",
-        location="path",
-        summary="Kind of hook",
+        **{
+            "parameter-name": "kind",
+            "parameter-location": "path",
+            "parameter-type": "string",
+            "parameter-visibility": "none",
+            "parameter-summary": "Kind of hook",
+        },
     )
     assert response.status_code == 302
     kinds = [p for p in draft.design["triggers"][0]["request"]["parameters"] if p["name"] == "kind"]
@@ -364,13 +364,6 @@ def test_the_old_state_parameter_can_go_once_another_is_the_state(
     assert [p["name"] for p in saved["request"]["parameters"]] == ["after"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: the parameter editor is checked before the polling settings of the "
-    "same Save are applied, so choosing a new state parameter and removing the old one in one "
-    "Save is refused: 'since keeps the polling state: choose another under Polling settings "
-    "first' (400)",
-)
 def test_the_state_parameter_changes_and_the_old_one_goes_in_one_save(
     client_alice: Client, alice: Any
 ) -> None:
