@@ -429,8 +429,10 @@ def test_notification_samples_become_a_schema_with_editable_properties(
     assert schema["required"] == ["action", "id"]  # "issue" is missing from the second sample
     assert saved(draft)["triggers"][0]["notification"]["description"] == "Issue event"
     # the schema editor: one row per property; a row's fields come when it is opened
-    opened = trigger_page(draft) + "?" + "&".join(
-        f"open=notification:{pointer}" for pointer in ("/action", "/issue", "/issue/id")
+    opened = (
+        trigger_page(draft)
+        + "?"
+        + "&".join(f"open=notification:{pointer}" for pointer in ("/action", "/issue", "/issue/id"))
     )
     form = client_alice.get(opened).context["sections"]["properties"]
     rows = {item["row"].pointer: item for item in form.bound_rows() if item["loaded"]}
