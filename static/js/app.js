@@ -41,6 +41,21 @@
     });
   });
 
+  // The account menu (a <details>) closes on Escape and on a click elsewhere, like a menu.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.app-menu[open]").forEach(function (menu) {
+      if (!(event.target instanceof Node) || !menu.contains(event.target)) menu.open = false;
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.app-menu[open]").forEach(function (menu) {
+      menu.open = false;
+      var summary = menu.querySelector("summary");
+      if (summary && menu.contains(document.activeElement)) summary.focus();
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     showToasts(document);
     showCopyButtons(document);

@@ -93,13 +93,17 @@ class World:
     def link_path(self, invitation: Invitation) -> str:
         return urlsplit(invitation_url(invitation)).path
 
-    def report(self, fault: str) -> Report:
-        """A simulator report of a webhook trigger, run here and now against the live server."""
-        draft = services.draft_create(
+    @functools.cached_property
+    def orders(self) -> ConnectorDraft:
+        """A webhook trigger the simulator can serve (and pass, with no fault)."""
+        return services.draft_create(
             team=self.team, user=self.owner, title="Orders", design=report_design(polling=False)
         )
+
+    def report(self, fault: str) -> Report:
+        """A simulator report of ``orders``, run here and now against the live server."""
         started = services.report_start(
-            draft=draft,
+            draft=self.orders,
             user=self.owner,
             trigger_ids=[],
             target="simulator",
@@ -159,6 +163,12 @@ def drafts(page: Any, world: World) -> Any:
     world.pushcut, world.empty_draft  # noqa: B018 (made for the list)
     world.log_in(page)
     return page.goto("/drafts/")
+
+
+def drafts_toast(page: Any, world: World) -> Any:
+    """The draft list after duplicating a draft: its confirmation is a toast."""
+    drafts(page, world)
+    return submit(page, page.get_by_role("button", name="Duplicate Invoices"))
 
 
 def drafts_empty(page: Any, world: World) -> Any:
@@ -355,6 +365,7 @@ KINDS = [
     Kind("password-change", password_change),
     Kind("password-changed", password_changed),
     Kind("drafts", drafts),
+    Kind("drafts-toast", drafts_toast),
     Kind("drafts-empty", drafts_empty),
     Kind("drafts-no-team", drafts_no_team),
     Kind("trash-empty", trash_empty),
