@@ -131,6 +131,13 @@ def login_page(page: Any, world: World) -> Any:
     return page.goto("/accounts/login/")
 
 
+def login_error(page: Any, world: World) -> Any:
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", world.owner.get_username())
+    page.fill("input[name=password]", "wrong-password")
+    return submit(page, page.get_by_role("button", name="Log in"))
+
+
 def locked_out(page: Any, world: World) -> Any:
     """Wrong passwords until the log-in is paused (the last answer is the locked-out page)."""
     user = world.owner
@@ -200,6 +207,12 @@ def new_draft(page: Any, world: World) -> Any:
     return page.goto("/drafts/new/")
 
 
+def new_draft_error(page: Any, world: World) -> Any:
+    new_draft(page, world)
+    page.fill("input[name=title]", "   ")
+    return submit(page, page.get_by_role("button", name="Create draft"))
+
+
 def import_page(page: Any, world: World) -> Any:
     world.team  # noqa: B018
     world.log_in(page)
@@ -213,6 +226,23 @@ def import_error(page: Any, world: World) -> Any:
         files=[{"name": "api.json", "mimeType": "application/json", "buffer": BROKEN_JSON}],
     )
     return submit(page, page.get_by_role("button", name="Import"))
+
+
+def import_too_large(page: Any, world: World) -> Any:
+    """Files larger than the import takes together: the 413 answer, shown in the page."""
+    import_page(page, world)
+    token = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
+    too_large = b" " * (11 * 1024 * 1024)
+    response = page.request.post(
+        "/drafts/import/",
+        multipart={
+            "csrfmiddlewaretoken": token,
+            "swagger": {"name": "api.json", "mimeType": "application/json", "buffer": too_large},
+        },
+        headers={"Referer": page.url},
+    )
+    page.set_content(response.text())  # the browser keeps the page's address and policy
+    return response
 
 
 def new_team(page: Any, world: World) -> Any:
@@ -361,6 +391,7 @@ class Kind:
 
 KINDS = [
     Kind("login", login_page),
+    Kind("login-error", login_error),
     Kind("locked-out", locked_out, 429),
     Kind("password-change", password_change),
     Kind("password-changed", password_changed),
@@ -371,8 +402,10 @@ KINDS = [
     Kind("trash-empty", trash_empty),
     Kind("trash", trash),
     Kind("new-draft", new_draft),
+    Kind("new-draft-error", new_draft_error, 400),
     Kind("import", import_page),
     Kind("import-error", import_error, 400),
+    Kind("import-too-large", import_too_large, 413),
     Kind("new-team", new_team),
     Kind("members", members),
     Kind("members-as-viewer", members_as_viewer),
