@@ -19,7 +19,9 @@ SORTS = {
 
 
 class DraftSearchForm(forms.Form):
-    q = forms.CharField(label="Search by title", required=False, max_length=200)
+    q = forms.CharField(
+        label="Search by title", required=False, max_length=200, widget=forms.SearchInput
+    )
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
@@ -149,3 +151,4 @@ class InvitationSignUpForm(UserCreationForm):
     def __init__(self, *args: Any, email: str, **kwargs: Any):
         kwargs["instance"] = get_user_model()(email=email)
         super().__init__(*args, **kwargs)
+        self.fields["password2"].label = "Password again"

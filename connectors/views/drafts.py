@@ -83,12 +83,13 @@ MAX_IMPORT_POST_BYTES = 2 * MAX_UPLOAD_BYTES + 64 * 1024
 
 def _import_too_large(request: HttpRequest) -> HttpResponse:
     membership = team_membership(request, role="editor")
-    messages.error(
-        request,
+    # Said on the form itself, above the file fields, rather than as a toast: the files have
+    # to be chosen again there.
+    too_large = (
         f"The files sent are larger than {MAX_IMPORT_POST_BYTES // (1024 * 1024)} MB together "
-        f"(each may be {MAX_UPLOAD_BYTES // (1024 * 1024)} MB at most): nothing was imported.",
+        f"(each may be {MAX_UPLOAD_BYTES // (1024 * 1024)} MB at most): nothing was imported."
     )
-    context = {"form": DraftImportForm(), "team": membership.team}
+    context = {"form": DraftImportForm(), "team": membership.team, "too_large": too_large}
     return render(request, "connectors/drafts/import.html", context, status=413)
 
 

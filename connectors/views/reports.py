@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections import Counter
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -38,6 +39,15 @@ def _report(request: HttpRequest, draft_id: int, report_id: int, role: str = "vi
 
 
 WIZARD_RECENT_REPORTS = 5
+# The order in which the report's summary counts its steps.
+STEP_STATUSES = ("passed", "failed", "error", "skipped", "running")
+
+
+def step_counts(steps: Any) -> list[tuple[str, int]]:
+    """How many steps have each status, for the summary above the steps (stored steps are
+    JSON: anything that is not a step with a status is not counted)."""
+    counts = Counter(step.get("status") for step in steps or [] if isinstance(step, dict))
+    return [(status, counts[status]) for status in STEP_STATUSES if counts[status]]
 
 
 def progress_context(report: Report) -> dict[str, Any]:
@@ -56,6 +66,7 @@ def progress_context(report: Report) -> dict[str, Any]:
     seconds_left = max(0, math.ceil(max(deadlines) - time.time())) if deadlines else None
     return {
         "report": report,
+        "step_counts": step_counts(report.steps),
         "diagram": mark_safe(sequence_svg(report.steps, title=f"Report {report.pk} lifecycle")),
         "waiting_for_event": waiting,
         "seconds_left": seconds_left,

@@ -20,5 +20,44 @@
     }
   });
 
-  document.addEventListener("DOMContentLoaded", function () { showToasts(document); });
+  // A <button data-copy="ID" hidden> copies the value of the field ID (an invitation link).
+  // It stays hidden without JavaScript, where the read-only field is copied by hand.
+  function showCopyButtons(root) {
+    if (!navigator.clipboard) return;
+    root.querySelectorAll("button[data-copy][hidden]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest("button[data-copy]") : null;
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) return;
+    navigator.clipboard.writeText(field.value).then(function () {
+      var label = button.querySelector(".copy-label");
+      if (label) label.textContent = "Copied";
+      setTimeout(function () { if (label) label.textContent = "Copy"; }, 2000);
+    });
+  });
+
+  // The account menu (a <details>) closes on Escape and on a click elsewhere, like a menu.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.app-menu[open]").forEach(function (menu) {
+      if (!(event.target instanceof Node) || !menu.contains(event.target)) menu.open = false;
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.app-menu[open]").forEach(function (menu) {
+      menu.open = false;
+      var summary = menu.querySelector("summary");
+      if (summary && menu.contains(document.activeElement)) summary.focus();
+    });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    showToasts(document);
+    showCopyButtons(document);
+  });
 })();

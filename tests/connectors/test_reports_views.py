@@ -146,3 +146,35 @@ def test_history_lists_the_drafts_reports(people) -> None:
     first, second = a_report(people["draft"]), a_report(people["draft"], status="passed")
     page = client_for(people["viewer"]).get(start_url(people["draft"])).content.decode()
     assert page.index(f"#{second.pk}") < page.index(f"#{first.pk}")
+
+
+def test_the_wizard_page_shows_the_recent_status_once(people) -> None:
+    """The out-of-band status is for htmx's polled fragment; in the whole Test step it would
+    be a second badge (and a second element with the recent list's id)."""
+    report = a_report(people["draft"], status="failed")
+    page = client_for(people["viewer"]).get(
+        reverse("connectors:wizard_step", args=[people["draft"].pk, "test"])
+    )
+    html = page.content.decode()
+    assert html.count(f'id="recent-status-{report.pk}"') == 1
+    assert "hx-swap-oob" not in html
+
+
+def test_report_summary_counts_the_steps_by_status(people) -> None:
+    steps = [
+        {"key": "a", "title": "A", "status": "passed"},
+        {"key": "b", "title": "B", "status": "passed"},
+        {"key": "c", "title": "C", "status": "failed"},
+        {"key": "d", "title": "D", "status": "skipped"},
+    ]
+    report = a_report(people["draft"], status="failed", steps=steps)
+    html = (
+        client_for(people["viewer"])
+        .get(reverse("connectors:report_detail", args=[people["draft"].pk, report.pk]))
+        .content.decode()
+    )
+    summary = html[
+        html.index('class="step-counts"') : html.index("</p>", html.index("step-counts"))
+    ]
+    assert ">2 passed<" in summary and ">1 failed<" in summary and ">1 skipped<" in summary
+    assert "error" not in summary and "running" not in summary
