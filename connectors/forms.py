@@ -54,6 +54,8 @@ _HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
 _OPERATION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 _SAMPLE_SEPARATOR = re.compile(r"^\s*---\s*$", re.M)
 VISIBILITY_CHOICES = [(v, v) for v in VISIBILITIES]
+# The maker portal's default icon background.
+DEFAULT_ICON_COLOUR = "#007ee5"
 
 
 def _text(**kwargs: Any) -> forms.CharField:
@@ -144,6 +146,8 @@ class GeneralForm(StepForm):
         initial = super().initial_for(design, version)
         for key in ("description", "version", "schemes", "host", "basePath", "iconBrandColor"):
             initial[key] = general.get(key)
+        # A colour input always sends a colour: without one it would send black.
+        initial["iconBrandColor"] = initial["iconBrandColor"] or DEFAULT_ICON_COLOUR
         for key in ("publisher", "stackOwner"):
             initial[key] = general.get(key) or ""
         initial["website"] = metadata.get("website") or ""

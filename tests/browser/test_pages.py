@@ -376,17 +376,11 @@ def admin_login(page: Any, world: World) -> Any:
     return page.goto("/admin/login/")
 
 
-# The wizard's pages whose title is the editable input of the connector header bar
-# (templates/connectors/wizard/_header.html) have no level-one heading.
-NO_H1 = "page-has-heading-one: no <h1> when the title is the editable input of _header.html"
-
-
 @dataclass(frozen=True)
 class Kind:
     name: str
     visit: Callable[[Any, World], Any]
     status: int = 200
-    wizard_finding: str = ""  # a known violation in the wizard's own pages (its owner fixes it)
 
 
 KINDS = [
@@ -419,29 +413,20 @@ KINDS = [
     Kind("reports", reports),
     Kind("report-passed", report_passed),
     Kind("report-failed", report_failed),
-    Kind("wizard-general", wizard("general"), wizard_finding=NO_H1),
-    Kind("wizard-security", wizard("security"), wizard_finding=NO_H1),
-    Kind("wizard-definition", wizard("definition"), wizard_finding=NO_H1),
-    Kind("wizard-definition-empty", wizard_definition_empty, wizard_finding=NO_H1),
-    *(
-        Kind(f"wizard-trigger-{tab}", wizard_trigger(tab), wizard_finding=NO_H1)
-        for tab in TRIGGER_TABS
-    ),
-    Kind("wizard-test", wizard_test, wizard_finding=NO_H1),
-    Kind("wizard-review", wizard("review"), wizard_finding=NO_H1),
+    Kind("wizard-general", wizard("general")),
+    Kind("wizard-security", wizard("security")),
+    Kind("wizard-definition", wizard("definition")),
+    Kind("wizard-definition-empty", wizard_definition_empty),
+    *(Kind(f"wizard-trigger-{tab}", wizard_trigger(tab)) for tab in TRIGGER_TABS),
+    Kind("wizard-test", wizard_test),
+    Kind("wizard-review", wizard("review")),
     Kind("wizard-conflict", wizard_conflict, 409),
     Kind("admin-login", admin_login),
 ]
 
 
 def kind_params() -> list[Any]:
-    params = []
-    for kind in KINDS:
-        marks = []
-        if kind.wizard_finding:
-            marks.append(pytest.mark.xfail(strict=True, reason=f"wizard: {kind.wizard_finding}"))
-        params.append(pytest.param(kind, id=kind.name, marks=marks))
-    return params
+    return [pytest.param(kind, id=kind.name) for kind in KINDS]
 
 
 # -- The checks --------------------------------------------------------------------------------
