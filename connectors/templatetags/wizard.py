@@ -59,18 +59,18 @@ def field_group(field: Any) -> str:
         attrs = f' aria-describedby="{conditional_escape(described)}"' if described else ""
         legend = f'<legend class="form-label">{label}</legend>' if label else ""
         return (
-            f'<fieldset class="form-group mb-3"{attrs}>{legend}{widget}{help_html}{errors}'
+            f'<fieldset class="form-group"{attrs}>{legend}{widget}{help_html}{errors}'
             "</fieldset>"
         )
     for_id = conditional_escape(field.id_for_label)
     if isinstance(field.field.widget, forms.CheckboxInput):
         return (
-            f'<div class="form-group form-check mb-3">{widget}'
+            f'<div class="form-group form-check">{widget}'
             f'<label class="form-check-label" for="{for_id}">{label}</label>'
             f"{help_html}{errors}</div>"
         )
     label_html = f'<label class="form-label" for="{for_id}">{label}</label>' if label else ""
-    return f'<div class="form-group mb-3">{label_html}{widget}{help_html}{errors}</div>'
+    return f'<div class="form-group">{label_html}{widget}{help_html}{errors}</div>'
 
 
 @register.simple_tag

@@ -4,12 +4,15 @@ editors and the Save button are templates now: the trigger page's tests read the
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.template import Context, Template
 
 from connectors import forms
+from connectors.templatetags.wizard import field_group
 
 STEPS = [("general", "General"), ("security", "Security"), ("test", "Test <beta>")]
 
@@ -88,3 +91,47 @@ def test_stepper_links_every_step_and_marks_the_current_one() -> None:
 )
 def test_depth_class_indents_nested_properties_up_to_a_limit(depth: object, css: str) -> None:
     assert render("{{ depth|depth_class }}", depth=depth) == css
+
+
+def _bound_wizard_forms() -> list[Any]:
+    """Every kind of field the wizard shows, bound with errors and without."""
+    from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
+    from connectors.domain.design import new_design
+    from connectors.forms_pages import ACTION_FORMS, SECTION_FORMS
+
+    design = new_design("Orders")
+    design["triggers"] = [
+        new_webhook_trigger(summary="When an order is created", path="/hooks"),
+        new_polling_trigger(summary="When an item is added", path="/items", state_parameter="s"),
+    ]
+    built: list[Any] = [
+        forms.GeneralForm(initial=forms.GeneralForm.initial_for(design, 3)),
+        forms.GeneralForm({"host": "https://x/", "based_on_version": "x"}),
+        forms.SecurityForm({"type": "apiKey", "title": ""}),
+    ]
+    for trigger in design["triggers"]:
+        classes = [*SECTION_FORMS.values(), *(cls for _, cls in ACTION_FORMS.values())]
+        for form_class in classes:
+            kwargs = {"trigger": trigger, "design": design, "prefix": "p"}
+            initial = form_class.initial_for(design, 3, trigger=trigger)
+            built.append(form_class(initial=initial, **kwargs))
+            built.append(form_class({"p-summary": "", "p-path": "no slash"}, **kwargs))
+    return built
+
+
+def _squeezed(html: str) -> str:
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+def test_the_wizard_field_groups_match_the_sites_field_template() -> None:
+    """The wizard writes field groups in Python for speed; they must stay what the site's
+    field template (templates/forms/field.html) writes for the same field."""
+    compared = 0
+    for form in _bound_wizard_forms():
+        for field in form.visible_fields():
+            assert _squeezed(field_group(field)) == _squeezed(str(field.as_field_group())), (
+                type(form).__name__,
+                field.name,
+            )
+            compared += 1
+    assert compared > 60
