@@ -694,10 +694,19 @@ class NotificationForm(TriggerForm):
     def clean_samples(self) -> list[Any]:
         return _samples(self.cleaned_data["samples"])
 
+    def samples_changed(self) -> bool:
+        """Whether the samples say something new: compared as JSON, since a browser sends the
+        text back with other line breaks (and a maker may re-indent it)."""
+        try:
+            before = _samples(str(self.initial.get("samples") or ""))
+        except forms.ValidationError:
+            return True
+        return bool(self.cleaned_data["samples"] != before)
+
     def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
         # The schema is inferred again only from new samples: otherwise it keeps the edits
         # made in the schema editor.
-        if self.cleaned_data["samples"] and "samples" in self.changed_data:
+        if self.cleaned_data["samples"] and self.samples_changed():
             set_notification_samples(trigger, self.cleaned_data["samples"])
         elif trigger.get("notification") is None:
             set_notification_samples(trigger, [])

@@ -58,10 +58,7 @@ def field_group(field: Any) -> str:
         described = field.aria_describedby
         attrs = f' aria-describedby="{conditional_escape(described)}"' if described else ""
         legend = f'<legend class="form-label">{label}</legend>' if label else ""
-        return (
-            f'<fieldset class="form-group"{attrs}>{legend}{widget}{help_html}{errors}'
-            "</fieldset>"
-        )
+        return f'<fieldset class="form-group"{attrs}>{legend}{widget}{help_html}{errors}</fieldset>'
     for_id = conditional_escape(field.id_for_label)
     if isinstance(field.field.widget, forms.CheckboxInput):
         return (

@@ -242,7 +242,7 @@ def apply_trigger_page(
     forms.apply_parameters(parts["params"], trigger, path=request_form.cleaned_data["path"])
     if polling is not None:  # and the state parameter stays internal and required
         polling.apply_trigger(trigger, design)
-    resampled = "notification" in parts and "samples" in parts["notification"].changed_data
+    resampled = "notification" in parts and parts["notification"].samples_changed()
     for name in ("body", "callback", "properties", "notification", "delete"):
         if name in parts and not (name == "properties" and resampled):
             parts[name].apply_trigger(trigger, design)

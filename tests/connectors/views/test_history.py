@@ -334,8 +334,8 @@ def history_kinds(world: World, draft: ConnectorDraft) -> list[tuple[int, list[s
     assert response.status_code == 200
     entries = response.context["entries"]
     body = response.content.decode()
-    assert body.count('class="badge-breaking"') == sum(len(e.breaking) for e in entries)
-    assert body.count('class="badge-downloaded"') == sum(e.downloaded for e in entries)
+    assert body.count("badge-breaking") == sum(len(e.breaking) for e in entries)
+    assert body.count("badge-downloaded") == sum(e.downloaded for e in entries)
     return [(e.revision.number, [c.kind for c in e.breaking], e.downloaded) for e in entries]
 
 

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from connectors import services
-from connectors.domain.authoring import new_webhook_trigger
+from connectors.domain.authoring import new_webhook_trigger, set_notification_samples
 from connectors.domain.swagger_export import export_swagger
 from connectors.models import ConnectorDraft
 from tests.factories import client_for, make_team, make_user
@@ -203,3 +203,25 @@ def test_a_save_leaves_unopened_rows_as_they_were(owner: Any, github: ConnectorD
     response = client.post(url(github), page_data(client, url(github)))
     assert response.status_code == 302
     assert saved(github)["triggers"][0]["request"]["body"]["schema"] == before
+
+
+def test_samples_sent_back_with_other_line_breaks_keep_the_schema_edits(
+    owner: Any, github: ConnectorDraft
+) -> None:
+    """A browser sends a textarea back with CRLF line breaks: the samples did not change, so
+    the notification schema is not inferred again over the maker's edits."""
+    client = client_for(owner)
+    design = saved(github)
+    set_notification_samples(design["triggers"][0], [{"action": "opened", "id": 1}])
+    services.draft_save(
+        draft=github, user=owner, design=design, based_on_version=github.version, message="x"
+    )
+    github.refresh_from_db()
+    opened = url(github, "notification:/action")
+    page = client.get(opened).content.decode()
+    prefix = row_fields(page, "/action", editor="properties")
+    data = page_data(client, opened, **{f"{prefix}_title": "Action taken"})
+    data["notification-samples"] = data["notification-samples"].replace("\n", "\r\n")
+    assert client.post(opened, data).status_code == 302
+    schema = saved(github)["triggers"][0]["notification"]["schema"]
+    assert schema["properties"]["action"]["x-ms-summary"] == "Action taken"
