@@ -72,6 +72,9 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
         except subprocess.TimeoutExpired:
             _signal_group(child, signal.SIGKILL)
             child.wait()
+        # A worker's pool process can outlive its parent for a moment (it notices the parent's
+        # exit only at its next poll): nothing of either group is left running.
+        _signal_group(child, signal.SIGKILL)
 
 
 def _signal_group(child: subprocess.Popen[bytes], signum: int) -> None:

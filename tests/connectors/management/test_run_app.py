@@ -36,6 +36,13 @@ def processes_with_marker(marker: str) -> list[int]:
     return found
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return "(gone)"
+
+
 def wait_for_health(url: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
     while time.monotonic() < deadline:
@@ -67,7 +74,8 @@ def test_run_app_serves_and_ctrl_c_stops_server_and_worker(tmp_path: Path) -> No
         deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
         while processes_with_marker(marker) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert processes_with_marker(marker) == []
+        left = {pid: _cmdline(pid) for pid in processes_with_marker(marker)}
+        assert left == {}
     finally:
         for pid in processes_with_marker(marker):
             os.kill(pid, signal.SIGKILL)
