@@ -44,3 +44,12 @@ def django_db_modify_db_settings(
 def fast_passwords(settings: Any) -> None:
     """The default hasher is slow on purpose; the tests need passwords, not their strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Each test starts with an empty cache: the wizard caches by draft id and version, and a
+    rolled-back test database hands the same ids out again."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -18,8 +18,10 @@ from typing import Any
 
 from django import forms, template
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from .ui import escape
 
 register = template.Library()
 
@@ -49,17 +51,17 @@ def field_group(field: Any) -> str:
     help_text = field.help_text
     field_id = field.auto_id
     help_html = (
-        f'<div class="form-text" id="{conditional_escape(field_id)}_helptext">{help_text}</div>'
+        f'<div class="form-text" id="{escape(field_id)}_helptext">{help_text}</div>'
         if help_text
         else ""
     )
-    label = conditional_escape(field.label or "")
+    label = escape(field.label or "")
     if field.use_fieldset:
         described = field.aria_describedby
-        attrs = f' aria-describedby="{conditional_escape(described)}"' if described else ""
+        attrs = f' aria-describedby="{escape(described)}"' if described else ""
         legend = f'<legend class="form-label">{label}</legend>' if label else ""
         return f'<fieldset class="form-group"{attrs}>{legend}{widget}{help_html}{errors}</fieldset>'
-    for_id = conditional_escape(field.id_for_label)
+    for_id = escape(field.id_for_label)
     if isinstance(field.field.widget, forms.CheckboxInput):
         return (
             f'<div class="form-group form-check">{widget}'
@@ -107,7 +109,7 @@ def trigger_list(context: template.Context) -> SafeString:
     editing, last = bool(context.get("can_edit")), len(triggers) - 1
     items = []
     for index, trigger in enumerate(triggers):
-        summary = conditional_escape(trigger.get("summary") or "(no summary)")
+        summary = escape(trigger.get("summary") or "(no summary)")
         tools = ""
         if editing:
             tools = (
@@ -137,8 +139,8 @@ def trigger_list(context: template.Context) -> SafeString:
                 icon="bi-broadcast" if trigger["kind"] == "webhook" else "bi-arrow-repeat",
                 summary=summary,
                 kind="Webhook" if trigger["kind"] == "webhook" else "Polling",
-                method=conditional_escape(request["method"].upper()),
-                path=conditional_escape(request["path"]),
+                method=escape(request["method"].upper()),
+                path=escape(request["path"]),
                 tools=tools,
             )
         )

@@ -138,17 +138,27 @@ def render_page(
 
 
 def icon_shown(draft: ConnectorDraft) -> dict[str, Any] | None:
-    """The current icon's size and URL (the URL changes with the image), never its bytes."""
+    """The current icon's size and URL (the URL changes with the image), never its bytes.
+
+    Cached per draft version like the findings: an icon changes only with a save, and every
+    wizard page shows it in its header bar.
+    """
+    key = f"wizard-icon:{draft.pk}:{draft.version}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None
     found = selectors.icon_meta(draft=draft)
-    if found is None:
-        return None
-    url = reverse("connectors:wizard_icon", args=[draft.pk])
-    return {
-        "url": f"{url}?v={found.digest[:16]}",
-        "width": found.width,
-        "height": found.height,
-        "format": "PNG" if found.content_type == "image/png" else "JPEG",
-    }
+    shown: dict[str, Any] = {}
+    if found is not None:
+        url = reverse("connectors:wizard_icon", args=[draft.pk])
+        shown = {
+            "url": f"{url}?v={found.digest[:16]}",
+            "width": found.width,
+            "height": found.height,
+            "format": "PNG" if found.content_type == "image/png" else "JPEG",
+        }
+    cache.set(key, shown, 3600)
+    return shown or None
 
 
 def design_seen(request: HttpRequest, access: DraftAccess) -> dict[str, Any]:
