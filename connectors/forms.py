@@ -66,7 +66,39 @@ def _area(rows: int = 3, **kwargs: Any) -> forms.CharField:
     return forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
 
 
-class StepForm(forms.Form):
+class _LightFields(dict):  # type: ignore[type-arg]
+    """A form class's fields, copied for each form without deep-copying choice lists.
+
+    Django deep-copies every field of a form for every instance, choices included; a
+    trigger's page builds a dozen forms, and those copies were a large part of its time. The
+    copy here is what Django's ``Field.__deepcopy__`` makes, less the choice lists, which are
+    shared: they are only ever replaced (``field.choices = ...``), never changed in place.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        copied = {}
+        for name, field in self.items():
+            new = copy.copy(field)
+            new.widget = copy.copy(field.widget)
+            new.widget.attrs = field.widget.attrs.copy()
+            new.error_messages = field.error_messages.copy()
+            new.validators = field.validators[:]
+            copied[name] = new
+        return copied
+
+
+class _LightFieldsMetaclass(forms.forms.DeclarativeFieldsMetaclass):
+    def __new__(mcs, name: str, bases: Any, attrs: Any) -> Any:
+        new_class = super().__new__(mcs, name, bases, attrs)
+        new_class.base_fields = _LightFields(new_class.base_fields)  # type: ignore[attr-defined]
+        return new_class
+
+
+class WizardForm(forms.Form, metaclass=_LightFieldsMetaclass):
+    """The base of the wizard's forms: Django's form, with light copies of its fields."""
+
+
+class StepForm(WizardForm):
     """What every step saves: the connector's title and the version the edit started from."""
 
     title = forms.CharField(label="Connector title", max_length=200)
@@ -287,7 +319,7 @@ def _samples(text: str) -> list[Any]:
         raise forms.ValidationError(str(error)) from None
 
 
-class TriggerForm(forms.Form):
+class TriggerForm(WizardForm):
     """A section of one trigger's page, under its own prefix in the page's one form."""
 
     def __init__(self, *args: Any, trigger: dict[str, Any], design: Design, **kwargs: Any):
@@ -395,7 +427,7 @@ class RequestForm(TriggerForm):
         request["parameters"] = sync_path_parameters(request["parameters"], request["path"])
 
 
-class ParameterForm(forms.Form):
+class ParameterForm(WizardForm):
     """One row of the parameter editor; ``name`` and ``location`` find its parameter."""
 
     name = forms.CharField(widget=forms.HiddenInput)

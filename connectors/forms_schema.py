@@ -139,10 +139,11 @@ class SchemaForm(TriggerForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.errors:
+        edits = self.edits() if not self.errors else []
+        if not edits:
             return data
         try:  # checked on a copy, so that each error shows at its field
-            schema_apply(clone_json(self.design), self.index, self.root, self.edits())
+            schema_apply(clone_json(self.design), self.index, self.root, edits)
         except SchemaEditError as error:
             self._add_row_error(error)
         return data

@@ -47,7 +47,8 @@ def field_group(field: Any) -> str:
     trigger's page has dozens; the template's own overhead was most of their time). The
     widget and the error list still come from Django's rendering and our widget templates;
     ``tests/connectors/test_wizard_tags.py`` holds both outputs to the same markup."""
-    widget, errors = str(field), str(field.errors)
+    # An empty error list renders to nothing: skip its template.
+    widget, errors = str(field), (str(field.errors) if field.errors else "")
     help_text = field.help_text
     field_id = field.auto_id
     help_html = (

@@ -135,3 +135,18 @@ def test_the_wizard_field_groups_match_the_sites_field_template() -> None:
             )
             compared += 1
     assert compared > 60
+
+
+def test_light_field_copies_keep_forms_apart() -> None:
+    """The wizard's forms copy their fields without deep-copying choice lists: a form that
+    sets its own choices or attributes must still leave the class and other forms alone."""
+    first = forms.PollingForm.base_fields["stateParameter"]
+    one, two = forms.ParameterForm(), forms.ParameterForm()
+    one.fields["type"].choices = [("x", "x")]
+    one.fields["summary"].widget.attrs["data-x"] = "1"
+    one.fields["summary"].error_messages["required"] = "changed"
+    assert [c for c, _ in two.fields["type"].choices] != ["x"]
+    assert "data-x" not in two.fields["summary"].widget.attrs
+    assert two.fields["summary"].error_messages["required"] != "changed"
+    assert forms.PollingForm.base_fields["stateParameter"] is first
+    assert one.fields["type"] is not forms.ParameterForm.base_fields["type"]
