@@ -729,11 +729,13 @@ class NotificationForm(TriggerForm):
     def samples_changed(self) -> bool:
         """Whether the samples say something new: compared as JSON, since a browser sends the
         text back with other line breaks (and a maker may re-indent it)."""
-        try:
-            before = _samples(str(self.initial.get("samples") or ""))
-        except forms.ValidationError:
-            return True
-        return bool(self.cleaned_data["samples"] != before)
+        if not hasattr(self, "_samples_changed"):
+            try:
+                before = _samples(str(self.initial.get("samples") or ""))
+            except forms.ValidationError:
+                before = None
+            self._samples_changed = self.cleaned_data["samples"] != before
+        return bool(self._samples_changed)
 
     def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
         # The schema is inferred again only from new samples: otherwise it keeps the edits

@@ -1,10 +1,9 @@
 """Small, pure edits and views of a design that the wizard's forms need.
 
-Purpose: the pieces between a submitted form and the design that are not Django: the tree of
-body properties a callback URL can go into, the property list of a notification schema and its
-edits, path parameters kept in step with a path template, duplicating and moving triggers, the
-field-by-field difference of two designs (the conflict page) and where in the wizard a design
-pointer (``Finding.field``) is edited.
+Purpose: the pieces between a submitted form and the design that are not Django (the schema
+editor's are in ``schema_tree`` and ``schema_edit``): path parameters kept in step with a path
+template, duplicating and moving triggers, the field-by-field difference of two designs (the
+conflict page) and where in the wizard a design pointer (``Finding.field``) is edited.
 
 Input: designs, triggers and JSON schemas as plain dicts. Output: plain data; edits change the
 given dict in place, as ``authoring``'s ``set_*`` functions do.
@@ -16,58 +15,11 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-# The body-property views live with the builders (``authoring`` guesses a callback URL too);
-# the wizard's forms import them from here.
-from connectors.domain.authoring_shapes import SchemaProperty as SchemaProperty
-from connectors.domain.authoring_shapes import callback_choices as callback_choices
+# The callback guess lives with the builders (``authoring`` guesses a callback URL too); the
+# wizard's forms import it from here.
 from connectors.domain.authoring_shapes import guess_callback_pointer as guess_callback_pointer
 from connectors.domain.authoring_shapes import path_parameters_from_template
-from connectors.domain.authoring_shapes import schema_properties as schema_properties
-from connectors.domain.documents import escape_pointer, unescape_pointer
-
-
-def property_parent(schema: dict[str, Any], pointer: str) -> dict[str, Any] | None:
-    """The object schema that holds the property at ``pointer`` (None if there is none)."""
-    node: Any = schema
-    tokens = [unescape_pointer(token) for token in pointer.split("/")[1:]]
-    for token in tokens[:-1]:
-        if isinstance(node, dict) and node.get("type") == "array":
-            node = node.get("items")
-        if token == "*":
-            continue
-        node = ((node or {}).get("properties") or {}).get(token) if isinstance(node, dict) else None
-    if isinstance(node, dict) and node.get("type") == "array":
-        node = node.get("items")
-    return node if isinstance(node, dict) else None
-
-
-def edit_property(
-    schema: dict[str, Any],
-    pointer: str,
-    *,
-    title: str,
-    description: str,
-    format: str,
-    required: bool,
-) -> None:
-    """Set a property's x-ms-summary, description, format and required flag, in place."""
-    parent = property_parent(schema, pointer)
-    name = unescape_pointer(pointer.rsplit("/", 1)[-1])
-    node = ((parent or {}).get("properties") or {}).get(name)
-    if parent is None or not isinstance(node, dict):
-        raise ValueError(f"{pointer} is not a property of this schema")
-    for key, value in (("x-ms-summary", title), ("description", description), ("format", format)):
-        if value:
-            node[key] = value
-        else:
-            node.pop(key, None)
-    names = [n for n in parent.get("required") or [] if n != name]
-    if required:
-        names.append(name)
-    if names:
-        parent["required"] = [n for n in parent.get("properties", {}) if n in names]
-    else:
-        parent.pop("required", None)
+from connectors.domain.documents import escape_pointer
 
 
 def sync_path_parameters(parameters: list[dict[str, Any]], path: str) -> list[dict[str, Any]]:

@@ -132,8 +132,9 @@ def render_page(
     name = f"connectors/wizard/{template}.html"
     if wants_fragment(request):
         name += "#wizard"
-    # A refused save shows the page with what was typed, not yet saved: it starts "dirty".
-    context["unsaved_edits"] = request.method == "POST" and status >= 400
+    # A refused save (400) shows the page with what was typed, not yet saved: it starts
+    # "dirty". (A 413 read nothing: it shows the saved values.)
+    context["unsaved_edits"] = request.method == "POST" and status == 400
     return render(request, name, context, status=status)
 
 

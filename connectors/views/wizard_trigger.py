@@ -78,7 +78,7 @@ def trigger_page_context(
     tab = request.GET.get("tab") or request.POST.get("tab") or "general"
     invalid = bound.invalid_parts() if bound.page.is_bound else []
     if invalid:
-        tab = SECTION_TABS.get(invalid[0], "general")
+        tab = _tab_of(invalid[0], bound.parts[invalid[0]])
     found = findings(access.draft)
     mine = f"/triggers/{index}"
     return page_context(
@@ -95,7 +95,7 @@ def trigger_page_context(
         trigger=trigger,
         index=index,
         tab=tab if tab in TABS else "general",
-        invalid_tabs={SECTION_TABS.get(name) for name in invalid},
+        invalid_tabs={_tab_of(name, bound.parts[name]) for name in invalid},
         trigger_findings=[
             f
             for f in found
@@ -103,6 +103,13 @@ def trigger_page_context(
         ],
         kept=_kept(design),
     )
+
+
+def _tab_of(part: str, form: Any) -> str:
+    """The tab that shows a part's errors (the polling form's sample items are on Response)."""
+    if part == "polling" and set(form.errors) == {"itemSamples"}:
+        return "response"
+    return SECTION_TABS.get(part, "general")
 
 
 def _opened_rows(request: HttpRequest) -> dict[str, frozenset[str]]:
@@ -316,18 +323,23 @@ def trigger_action_message(design: dict[str, Any], action: str) -> str | None:
         return None
     name, index = parsed
     if index is None:
-        return revision_message("definition", name, _new_trigger(design, name)["summary"])
+        return revision_message("definition", name, NEW_TRIGGER_SUMMARIES[name])
     return revision_message("definition", name, design["triggers"][index].get("summary"))
+
+
+NEW_TRIGGER_SUMMARIES = {
+    "add-webhook": "When an event happens",
+    "add-polling": "When an item is created",
+}
 
 
 def _new_trigger(design: dict[str, Any], action: str) -> dict[str, Any]:
     taken = taken_operation_ids(design["triggers"])
+    summary = NEW_TRIGGER_SUMMARIES[action]
     if action == "add-webhook":
-        trigger = new_webhook_trigger(summary="When an event happens", path="/hooks")
+        trigger = new_webhook_trigger(summary=summary, path="/hooks")
     else:
-        trigger = new_polling_trigger(
-            summary="When an item is created", path="/items", state_parameter="since"
-        )
+        trigger = new_polling_trigger(summary=summary, path="/items", state_parameter="since")
     # Several webhooks on one registration path share its DELETE action: export writes it once.
     trigger["operationId"] = unique_operation_id(trigger["operationId"], taken)
     return trigger
