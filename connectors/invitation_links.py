@@ -32,4 +32,4 @@ def invitation_id(token: str) -> int:
 
 def invitation_url(invitation: Invitation) -> str:
     path = reverse("connectors:invitation_open", args=[invitation_token(invitation)])
-    return f"{settings.SITE_URL}{path}"
+    return f"{str(settings.SITE_URL).rstrip('/')}{path}"  # as services_simulator.site_url

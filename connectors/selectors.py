@@ -248,14 +248,14 @@ def revision_history(*, draft: ConnectorDraft, limit: int = HISTORY_LIMIT) -> li
     """
     shown = list(revision_list(draft=draft).defer("design")[:limit])
     base = _downloaded_revision(draft, shown)
-    later = [r for r in shown if base is not None and r.number > base.number]
-    pairs = [(base, r) for r in later if base is not None]
+    if base is None:  # never downloaded: nothing can break yet
+        return [HistoryEntry(revision=r, breaking=[]) for r in shown]
+    later = [r for r in shown if r.number > base.number]
+    pairs = [(base, r) for r in later]
     found = dict(zip([r.number for r in later], _breaking_of_pairs(draft, pairs), strict=True))
     return [
         HistoryEntry(
-            revision=r,
-            breaking=found.get(r.number, []),
-            downloaded=base is not None and r.number == base.number,
+            revision=r, breaking=found.get(r.number, []), downloaded=r.number == base.number
         )
         for r in shown
     ]

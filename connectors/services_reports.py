@@ -37,7 +37,7 @@ from .domain.runner.credentials import REDACTED, SECRET_HEADERS, Credentials
 from .domain.runner.model import ReportResult, Step, to_junit
 from .domain.runner.plan import Plan, base_path
 from .models import CallbackHook, ConnectorDraft, ReceivedNotification, Report
-from .services_simulator import simulator_session_create, site_url
+from .services_simulator import simulator_base_path, simulator_session_create, site_url
 
 logger = logging.getLogger(__name__)
 SIMULATOR = "simulator"
@@ -86,7 +86,7 @@ def _check_target(target: str) -> str:
 
 def simulator_base_url(report: Report) -> str:
     assert report.simulator is not None
-    return f"{site_url()}/sim/{report.simulator.token}{base_path(report.design)}"
+    return site_url() + simulator_base_path(report.simulator) + base_path(report.design)
 
 
 @transaction.atomic

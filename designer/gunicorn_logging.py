@@ -17,7 +17,14 @@ from typing import Any
 from gunicorn.glogging import Logger
 
 from connectors.domain.runner.credentials import SECRET_HEADERS
-from designer.logfilters import REDACTED, ScrubFilter, mask_tokens, scrub, scrub_query, scrub_target
+from designer.logfilters import (
+    REDACTED,
+    ensure_scrub_filter,
+    mask_tokens,
+    scrub,
+    scrub_query,
+    scrub_target,
+)
 
 # The WSGI environ names of the credential headers (HTTP_AUTHORIZATION, HTTP_X_API_KEY, ...).
 _SECRET_ENVIRON = frozenset("http_" + name.replace("-", "_") for name in SECRET_HEADERS)
@@ -29,8 +36,7 @@ class ScrubbingLogger(Logger):
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
         for log in (self.error_log, self.access_log):
-            if not any(isinstance(existing, ScrubFilter) for existing in log.filters):
-                log.addFilter(ScrubFilter())
+            ensure_scrub_filter(log)
 
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict:
         atoms = super().atoms(resp, req, environ, request_time)

@@ -70,12 +70,13 @@ def scrub(text: str) -> str:
 
 def scrub_record(record: logging.LogRecord) -> None:
     """Rewrite ``record`` in place: every handler after this point sees the scrubbed text."""
+    broken = False
     try:
         message = record.getMessage()
     except Exception:  # a bad format string: logging's own error report would print the args
-        message = f"{record.msg} (arguments: {record.args!r})"
+        message, broken = f"{record.msg} (arguments: {record.args!r})", True
     scrubbed = scrub(message)
-    if scrubbed != message:
+    if broken or scrubbed != message:
         record.msg, record.args = scrubbed, ()
     if record.exc_info and not record.exc_text:
         record.exc_text = _TRACEBACKS.formatException(record.exc_info)
@@ -98,5 +99,10 @@ def scrub_handlers(logger: logging.Logger | None = None, **_signal: Any) -> None
     logger's handlers with its own (and gives ``celery.task`` one): its ``after_setup_logger``
     and ``after_setup_task_logger`` signals call this, so the worker's logs are scrubbed too."""
     for handler in logger.handlers if logger is not None else ():
-        if not any(isinstance(existing, ScrubFilter) for existing in handler.filters):
-            handler.addFilter(ScrubFilter())
+        ensure_scrub_filter(handler)
+
+
+def ensure_scrub_filter(target: logging.Filterer) -> None:
+    """Add a ``ScrubFilter`` to a logger or handler that has none yet."""
+    if not any(isinstance(existing, ScrubFilter) for existing in target.filters):
+        target.addFilter(ScrubFilter())

@@ -307,10 +307,6 @@ HOOK_MAX_BODY_BYTES = int(os.environ.get("HOOK_MAX_BODY_BYTES", str(256 * 1024))
 HOOK_MAX_NOTIFICATIONS = int(os.environ.get("HOOK_MAX_NOTIFICATIONS", "50"))
 # Bytes (bodies and headers) one callback hook stores at most; beyond, 429.
 HOOK_MAX_TOTAL_BYTES = int(os.environ.get("HOOK_MAX_TOTAL_BYTES", str(2 * 1024 * 1024)))
-# Notifications one callback hook stores at most; beyond, /hooks/<token>/ answers 429.
-HOOK_MAX_NOTIFICATIONS = int(os.environ.get("HOOK_MAX_NOTIFICATIONS", "50"))
-# Bytes (bodies and headers) one callback hook stores at most; beyond, 429.
-HOOK_MAX_TOTAL_BYTES = int(os.environ.get("HOOK_MAX_TOTAL_BYTES", str(2 * 1024 * 1024)))
 
 # Mail (team invitations): printed to the console in development, SMTP when DEBUG is off.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (

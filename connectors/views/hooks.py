@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from connectors import services
+from designer.middleware import declared_body_bytes
 
 
 class _Readable(Protocol):
@@ -46,11 +47,7 @@ def _body(request: HttpRequest, limit: int) -> bytes | None:
         # A chunked body has no Content-Length, and Django then reads nothing; a server that
         # sets wsgi.input_terminated (gunicorn) ends the raw input with the body, so read it.
         return _read_at_most(request.META["wsgi.input"], limit)
-    try:
-        length = int(declared or 0)
-    except ValueError:
-        length = 0
-    if length > limit:  # refused before reading a byte
+    if declared_body_bytes(request) > limit:  # refused before reading a byte
         return None
     return _read_at_most(request, limit)
 
