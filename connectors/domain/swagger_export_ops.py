@@ -143,6 +143,8 @@ def _parameter(
     if in_path and "x-ms-url-encoding" not in extras:
         out["x-ms-url-encoding"] = "single"
     merge_extras(out, extras)
+    if out.get("format") == "password":
+        out.pop("x-ms-test-value", None)  # a test value is for everyone to read: never a secret
     if in_path:
         out["required"] = True  # Swagger and PathParameterMustBeRequired both demand it
     return out

@@ -94,7 +94,9 @@ def test_step_context(
             except Report.DoesNotExist as exc:
                 raise Http404("No such report.") from exc
     context: dict[str, Any] = {
-        "report_form": ReportStartForm(design=design, auto_id="report_%s"),
+        "report_form": ReportStartForm(
+            design=design, previous=shown.inputs if shown else None, auto_id="report_%s"
+        ),
         "recent_reports": recent,
     }
     if shown is not None:
@@ -110,6 +112,8 @@ def _start(request: HttpRequest, access: DraftAccess, form: ReportStartForm) -> 
         target=form.target_value(),
         credentials=form.credentials(),
         fault=form.cleaned_data.get("fault") or "none",
+        values=form.run_values(),
+        secret_values=form.secret_values(),
     )
 
 
