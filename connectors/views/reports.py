@@ -133,6 +133,7 @@ def wizard_test_start(request: HttpRequest, draft_id: int) -> HttpResponse:
         return redirect(f"{url}?report={report.pk}")
     context = _step_context(request, access, "test")  # holds the Test step's own context
     context["report_form"] = form  # shown again with its errors
+    context["unsaved_edits"] = False  # the design is as saved: only the run's form was refused
     return render_page(request, "test", context, status=400)
 
 

@@ -133,8 +133,9 @@ def render_page(
     if wants_fragment(request):
         name += "#wizard"
     # A refused save (400) shows the page with what was typed, not yet saved: it starts
-    # "dirty". (A 413 read nothing: it shows the saved values.)
-    context["unsaved_edits"] = request.method == "POST" and status == 400
+    # "dirty". (A 413 read nothing: it shows the saved values. A refused form that is not an
+    # edit of the design, such as the Test step's, says so by setting ``unsaved_edits``.)
+    context.setdefault("unsaved_edits", request.method == "POST" and status == 400)
     return render(request, name, context, status=status)
 
 

@@ -60,6 +60,7 @@ def test_a_missing_value_is_an_error_at_its_field_and_nothing_runs(github) -> No
     page = response.content.decode()
     assert "Enter a value: the path needs {repo} to call the API." in page
     assert 'value="octocat"' in page  # what was typed stays
+    assert "data-unsaved" not in page  # the design has no unsaved edit
     assert not Report.objects.exists()
 
 
