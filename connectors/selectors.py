@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -31,8 +32,12 @@ from .models import (
     SimulatorSession,
     Team,
 )
+from .revision_store import designs_of
 
 HISTORY_LIMIT = 100
+# Rows per page of the draft list and of a draft's history.
+DRAFTS_PER_PAGE = 50
+REVISIONS_PER_PAGE = 50
 # The history's breaking changes per pair of revisions: kept a month, under a key that names
 # the version of the comparison (bump it when ``breaking_changes`` finds other things).
 BREAKING_CACHE_VERSION = 1
@@ -86,6 +91,22 @@ def draft_list(
     if query.strip():
         drafts = drafts.filter(title__icontains=query.strip())
     return drafts.select_related("team", "updated_by").order_by(*order)
+
+
+def draft_page(
+    *,
+    user: Any,
+    team: Team,
+    query: str = "",
+    order: tuple[str, ...] = ("-updated_at", "-pk"),
+    page: str | int | None = None,
+) -> Page[ConnectorDraft]:
+    """One page of the team's draft list (``page`` as typed in the address: a number out of
+    range gives the last page, anything else the first). Two queries whatever the number of
+    drafts: their count and the page's rows, without their designs (the list shows the summary
+    columns a save keeps)."""
+    drafts = draft_list(user=user, team=team, query=query, order=order).defer("design")
+    return Paginator(drafts, DRAFTS_PER_PAGE).get_page(page)
 
 
 def draft_trash_list(*, user: Any, team: Team) -> QuerySet[ConnectorDraft]:
@@ -142,6 +163,14 @@ def icon_get(*, draft: ConnectorDraft) -> DraftIcon | None:
 def icon_bytes(*, draft: ConnectorDraft) -> bytes | None:
     data = DraftIcon.objects.filter(draft=draft).values_list("data", flat=True).first()
     return None if data is None else bytes(data)
+
+
+def revision_designs(*, draft: ConnectorDraft, revisions: list[Revision]) -> None:
+    """Read the designs of ``revisions`` (of ``draft``) at once: the parts they share are read
+    once, in one query per level of their part trees. Each gets its ``design`` set."""
+    designs = designs_of(draft_id=draft.pk, roots=[r.root for r in revisions])
+    for revision in revisions:
+        revision.design = designs[revision.root]
 
 
 def revision_list(*, draft: ConnectorDraft) -> QuerySet[Revision]:
@@ -225,9 +254,9 @@ def _breaking_of_pairs(
     found: dict[str, list[tuple[str, str, str]]] = cache.get_many(keys)
     missing = [(key, pair) for key, pair in zip(keys, pairs, strict=True) if key not in found]
     if missing:
-        numbers = {revision.number for _, pair in missing for revision in pair}
-        designs = draft.revisions.filter(number__in=numbers).values_list("number", "design")
-        swaggers = {number: _design_swagger(design) for number, design in designs}
+        needed = {revision.number: revision for _, pair in missing for revision in pair}
+        revision_designs(draft=draft, revisions=list(needed.values()))
+        swaggers = {number: _design_swagger(r.design) for number, r in needed.items()}
         computed = {
             key: [astuple(c) for c in breaking_changes(swaggers[old.number], swaggers[new.number])]
             for key, (old, new) in missing
@@ -237,28 +266,39 @@ def _breaking_of_pairs(
     return [[BreakingChange(*change) for change in found[key]] for key in keys]
 
 
-def revision_history(*, draft: ConnectorDraft, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
-    """The newest ``limit`` revisions; each one newer than the last downloaded revision comes
-    with its breaking changes against that one (``draft.downloaded_version``).
+@dataclass(frozen=True)
+class HistoryPage:
+    page: Page[Revision]
+    entries: list[HistoryEntry]
+
+
+def revision_history(
+    *, draft: ConnectorDraft, page: str | int | None = None, per_page: int = REVISIONS_PER_PAGE
+) -> HistoryPage:
+    """One page of the draft's revisions, newest first (``page`` as ``draft_page`` reads it);
+    each one newer than the last downloaded revision comes with its breaking changes against
+    that one (``draft.downloaded_version``).
 
     Flows are built on a downloaded version, so that is what a change can break: an edit undone
     before the next download breaks nothing, and before the first download nothing does. The
-    queries do not grow with the revisions: the revisions (without designs), the downloaded one
-    when it is older than those shown, and the designs of just the pairs not cached yet.
+    queries do not grow with the revisions: their count, the page's rows, the downloaded one
+    when it is not on the page, and the parts of just the designs whose pairs are not cached.
     """
-    shown = list(revision_list(draft=draft).defer("design")[:limit])
+    shown_page = Paginator(revision_list(draft=draft), per_page).get_page(page)
+    shown = list(shown_page.object_list)
     base = _downloaded_revision(draft, shown)
     if base is None:  # never downloaded: nothing can break yet
-        return [HistoryEntry(revision=r, breaking=[]) for r in shown]
+        return HistoryPage(shown_page, [HistoryEntry(revision=r, breaking=[]) for r in shown])
     later = [r for r in shown if r.number > base.number]
     pairs = [(base, r) for r in later]
     found = dict(zip([r.number for r in later], _breaking_of_pairs(draft, pairs), strict=True))
-    return [
+    entries = [
         HistoryEntry(
             revision=r, breaking=found.get(r.number, []), downloaded=r.number == base.number
         )
         for r in shown
     ]
+    return HistoryPage(shown_page, entries)
 
 
 def _downloaded_revision(draft: ConnectorDraft, shown: list[Revision]) -> Revision | None:
@@ -269,7 +309,7 @@ def _downloaded_revision(draft: ConnectorDraft, shown: list[Revision]) -> Revisi
     for revision in shown:
         if revision.number == number:
             return revision
-    return draft.revisions.defer("design").filter(number=number).first()
+    return draft.revisions.filter(number=number).first()
 
 
 class RevisionNotFound(Revision.DoesNotExist):
@@ -290,6 +330,7 @@ def revision_compare(*, draft: ConnectorDraft, old: int, new: int) -> RevisionCo
     if missing:
         raise RevisionNotFound(missing)
     old_revision, new_revision = found[old], found[new]
+    revision_designs(draft=draft, revisions=list(found.values()))
     old_swagger = revision_swagger(revision=old_revision)
     new_swagger = revision_swagger(revision=new_revision)
     return RevisionComparison(

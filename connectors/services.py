@@ -19,10 +19,13 @@ from django.db.models import F, TextField, Value
 from django.utils import timezone
 
 from .domain.design import Design, migrate_design, new_design, validate_design
-from .domain.lint import Finding, lint_design
+from .domain.design_parts import split
+from .domain.lint import Finding
+from .domain.lint.incremental import lint_design_cached
 from .domain.package import Icon
 from .domain.swagger_import import import_connector
 from .models import ConnectorDraft, DraftIcon, Revision, Team
+from .revision_store import parts_store
 
 
 class DraftConflict(Exception):
@@ -50,10 +53,11 @@ def _actor(user: AbstractBaseUser | AnonymousUser | None) -> Any:
 def draft_summary(*, design: Design, findings: Sequence[Finding] | None = None) -> dict[str, int]:
     """What the draft list shows, computed on save so that listing never exports or lints.
 
-    ``findings``: the lint findings of ``design`` when the caller already has them.
+    ``findings``: the lint findings of ``design`` when the caller already has them; else the
+    design is linted through the part cache (only what changed since a recent lint is re-run).
     """
     if findings is None:
-        findings = lint_design(design)
+        findings = lint_design_cached(design)
     return {
         "trigger_count": len(design["triggers"]),
         "lint_errors": sum(f.severity == "error" for f in findings),
@@ -80,17 +84,20 @@ def draft_create(
     message: str = "Created",
 ) -> ConnectorDraft:
     design = validate_design(design if design is not None else new_design(title))
+    cut = split(design)
     draft = ConnectorDraft.objects.create(
         team=team,
         title=design["general"]["title"] or title,
-        design=design,
+        design=Value(cut.text, TextField()),
         version=1,
         created_by=_actor(user),
         updated_by=_actor(user),
         **draft_summary(design=design),
     )
+    draft.design = design
+    parts_store(draft_id=draft.pk, split=cut)
     Revision.objects.create(
-        draft=draft, number=1, design=design, author=_actor(user), message=message
+        draft=draft, number=1, root=cut.root, author=_actor(user), message=message
     )
     return draft
 
@@ -115,11 +122,15 @@ def draft_save(
     its lint findings when the caller already linted it (the wizard shows them). ``icon``
     (already checked by ``read_icon``) replaces the draft's icon, ``remove_icon`` drops it; the
     revision's message says so (revisions keep designs, not images).
+
+    The revision stores only the parts of the design the draft does not hold yet (see
+    ``domain.design_parts``): a one-field edit of a large connector costs a few kilobytes.
     """
     design = validate_design(migrate_design(design, copy=False))
     new_version = based_on_version + 1
-    # The row and the revision store the same text: encode the design once for both.
-    text = Value(ConnectorDraft._meta.get_field("design").get_prep_value(design), TextField())
+    # Cut once: the parts for the revision, and the whole text for the draft's row.
+    cut = split(design)
+    text = Value(cut.text, TextField())
     # Every column this save writes; the same values go onto ``draft`` once the save is sure.
     columns = {
         "title": design["general"]["title"] or draft.title,
@@ -139,8 +150,9 @@ def draft_save(
     elif remove_icon:
         DraftIcon.objects.filter(draft=draft).delete()
         message = f"{message} (icon removed)" if message else "Icon removed"
+    parts_store(draft_id=draft.pk, split=cut)
     Revision.objects.create(
-        draft=draft, number=new_version, design=text, author=_actor(user), message=message[:300]
+        draft=draft, number=new_version, root=cut.root, author=_actor(user), message=message[:300]
     )
     # The row is what this save wrote (the UPDATE matched it): no need to read it back.
     for name, value in columns.items():

@@ -6,8 +6,11 @@ role a 403) or the current team through ``team_membership``; writes go through o
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -52,14 +55,43 @@ def draft_list(request: HttpRequest) -> HttpResponse:
     team = membership.team if membership else None
     form = DraftSearchForm(request.GET)
     query = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    drafts = (
-        selectors.draft_list(user=request.user, team=team, query=query, order=form.ordering())
+    page = (
+        selectors.draft_page(
+            user=request.user,
+            team=team,
+            query=query,
+            order=form.ordering(),
+            page=request.GET.get("page"),
+        )
         if team
-        else ConnectorDraft.objects.none()
+        else None
     )
     template = "connectors/drafts/list.html" + ("#rows" if wants_fragment(request) else "")
-    context = {"team": team, "membership": membership, "form": form, "drafts": drafts}
+    context = {
+        "team": team,
+        "membership": membership,
+        "form": form,
+        "page": page,
+        "drafts": page.object_list if page else ConnectorDraft.objects.none(),
+        "page_query": _page_query(request),
+        "page_numbers": _page_numbers(page),
+    }
     return render(request, template, context)
+
+
+def _page_numbers(page: Page[Any] | None) -> list[int | str]:
+    """The page links to show: the first and last, and those around the current one."""
+    if page is None:
+        return []
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return list(numbers)
+
+
+def _page_query(request: HttpRequest) -> str:
+    """The address's query without its page number, for the page links to keep the rest."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @require_http_methods(["GET", "POST"])
@@ -167,11 +199,14 @@ def draft_restore(request: HttpRequest, draft_id: int) -> HttpResponse:
 @login_required
 def draft_history(request: HttpRequest, draft_id: int) -> HttpResponse:
     access = draft_access(request, draft_id)
-    entries = selectors.revision_history(draft=access.draft)
+    history = selectors.revision_history(draft=access.draft, page=request.GET.get("page"))
     context = {
         "access": access,
         "draft": access.draft,
-        "entries": entries,
+        "entries": history.entries,
+        "page": history.page,
+        "page_query": "",
+        "page_numbers": _page_numbers(history.page),
         "compare": RevisionCompareForm(
             initial={"old": max(access.draft.version - 1, 1), "new": access.draft.version}
         ),

@@ -1,0 +1,90 @@
+"""Where revisions keep their designs: content-addressed parts of each draft (``DesignPart``).
+
+``parts_store`` writes the parts of a split design that the draft does not hold yet (a save
+writes only what it changed: one query to find which, one to insert them); ``designs_of``
+reads the designs of any number of a draft's revisions with one query per level of their part
+trees, whatever the number of revisions or parts. The cutting itself is pure and lives in
+``domain.design_parts``; this module only moves its texts in and out of the database
+(zlib-compressed: a part is JSON, which compresses two to five times).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterable
+from typing import Any
+
+from .domain.design_parts import PartsMissing, Split, assemble_text, node_refs
+from .models import DesignPart
+
+# Compression level: 6 (zlib's default) halves a part's size at a few MB/s less than 1.
+_LEVEL = 6
+# Digests per IN (...) of one query: well under every database's limit of parameters.
+_BATCH = 900
+
+
+def _encode(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), _LEVEL)
+
+
+def _decode(data: bytes | memoryview) -> str:
+    return zlib.decompress(bytes(data)).decode("utf-8")
+
+
+def _batches(names: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(names), _BATCH):
+        yield names[start : start + _BATCH]
+
+
+def parts_store(*, draft_id: int, split: Split) -> int:
+    """Write the parts of ``split`` the draft lacks; how many were new.
+
+    Call it inside the save's transaction: the parts and the revision naming them commit
+    together, so a stored root always has its whole tree.
+    """
+    names = list(split.parts)
+    known: set[str] = set()
+    for batch in _batches(names):
+        parts = DesignPart.objects.filter(draft_id=draft_id, digest__in=batch)
+        known.update(parts.values_list("digest", flat=True))
+    new = [
+        DesignPart(draft_id=draft_id, digest=name, data=_encode(split.parts[name]))
+        for name in names
+        if name not in known
+    ]
+    # ignore_conflicts: a concurrent save of the same draft may write the same part first.
+    DesignPart.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    return len(new)
+
+
+def _fetch(draft_id: int, names: set[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for batch in _batches(sorted(names)):
+        rows = DesignPart.objects.filter(draft_id=draft_id, digest__in=batch)
+        found.update((name, _decode(data)) for name, data in rows.values_list("digest", "data"))
+    return found
+
+
+def texts_of(*, draft_id: int, roots: Iterable[str]) -> dict[str, str]:
+    """The JSON text of each root's design (root -> text); ``PartsMissing`` if the store lacks
+    a part. Parts shared between the revisions are read once."""
+    roots = list(dict.fromkeys(roots))
+    parts: dict[str, str] = {}
+    level = {("n", root) for root in roots}
+    while level:
+        wanted = {name for _, name in level if name not in parts}
+        fetched = _fetch(draft_id, wanted)
+        missing = wanted - fetched.keys()
+        if missing:
+            raise PartsMissing(f"Design parts {sorted(missing)[:3]} of draft {draft_id} missing.")
+        parts.update(fetched)
+        level = {ref for kind, name in level if kind == "n" for ref in node_refs(parts[name])}
+        level = {(kind, name) for kind, name in level if name not in parts}
+    return {root: assemble_text(root, parts) for root in roots}
+
+
+def designs_of(*, draft_id: int, roots: Iterable[str]) -> dict[str, Any]:
+    """The design of each root (root -> design), read as ``texts_of`` reads their texts."""
+    texts = texts_of(draft_id=draft_id, roots=roots)
+    return {root: json.loads(text) for root, text in texts.items()}
