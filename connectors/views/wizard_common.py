@@ -24,7 +24,8 @@ from django.urls import reverse
 
 from connectors import forms, forms_pages, selectors, services
 from connectors.domain.design import DesignError, migrate_design
-from connectors.domain.lint import Finding, lint_design
+from connectors.domain.lint import Finding
+from connectors.domain.lint.incremental import lint_design_cached
 from connectors.domain.wizard_edit import design_changes, field_location, is_missing
 from connectors.models import ConnectorDraft, Revision
 
@@ -73,7 +74,7 @@ def findings(draft: ConnectorDraft, design: dict[str, Any] | None = None) -> lis
             return cached
     current = design if design is not None else services.draft_design(draft=draft, copy=False)
     try:
-        found = lint_design(current)
+        found = lint_design_cached(current)
     except Exception as error:  # an export bug must not cost the user the page
         return [{"severity": "error", "rule": "ExportFailed", "message": str(error), "fix": ""}]
     rows = finding_rows(draft.pk, found)
@@ -228,7 +229,7 @@ def save(
     if preview:
         return _panel(request, access, edited, [])
     options = form.save_options()  # the General step's icon
-    found = lint_design(edited)  # the linter reports a failing rule, it never raises
+    found = lint_design_cached(edited)  # reports a failing rule, never raises
     try:
         saved = services.draft_save(
             draft=access.draft,

@@ -95,10 +95,11 @@ def _digest(*values: Any) -> str:
         data = _ENCODE(values).encode("utf-8")
     return hashlib.sha256(data).hexdigest()
 
+
 # A $ref into these makes one path item's findings depend on another's: no caching then.
 _CROSS_REF_PREFIXES = ("#/paths", "#/info")
 
-ItemHits = dict[str, list[Hit] | None]  # rule id -> its hits (None: the rule raised)
+ItemHits = dict[str, list[Hit] | Exception]  # rule id -> its hits, or what it raised
 
 
 class HitCache:
@@ -152,7 +153,7 @@ class _PathItemView(Context):
 
 def _trigger_facts(design: dict[str, Any]) -> list[Any]:
     """What the context reads of the design's triggers (kind, request, DELETE, polling state)."""
-    facts = []
+    facts: list[Any] = []
     triggers = design.get("triggers")
     for trigger in triggers if isinstance(triggers, list) else []:
         if not isinstance(trigger, dict):
@@ -171,7 +172,9 @@ def _trigger_facts(design: dict[str, Any]) -> list[Any]:
 def _shared_key(ctx: Context) -> str | None:
     """The digest of everything a per-item rule may read besides its path item; None when a
     $ref reaches into the paths (then one item's findings depend on another's)."""
-    if any(isinstance(ref, str) and ref.startswith(_CROSS_REF_PREFIXES) for _, ref in ctx.scan.refs):
+    if any(
+        isinstance(ref, str) and ref.startswith(_CROSS_REF_PREFIXES) for _, ref in ctx.scan.refs
+    ):
         return None
     shared = [(key, value) for key, value in ctx.swagger.items() if key not in ("paths", "info")]
     facts = _trigger_facts(ctx.design)
@@ -195,8 +198,10 @@ def _item_hits(ctx: Context, ops: list[Operation], rules: list[Rule]) -> ItemHit
     for current in rules:
         try:
             found[current.id] = list(current.check(view))
-        except Exception:  # reported as the engine does, once for the whole document
-            found[current.id] = None
+        except Exception as exc:  # reported as the engine does, once for the whole document
+            # Kept without its traceback: the frames would keep the whole document alive.
+            exc.__traceback__ = exc.__context__ = exc.__cause__ = None
+            found[current.id] = exc
     return found
 
 
@@ -223,15 +228,21 @@ def _rule_hits(current: Rule, items: list[ItemHits]) -> tuple[Rule, list[Hit]]:
     hits: list[Hit] = []
     for found in items:
         mine = found[current.id]
-        if mine is None:  # the rule raised on this item: it would have on the whole document
-            return _hits(Rule(current.id, current.severity, current.title, _raise), Context({}))
+        if isinstance(mine, Exception):  # raised on this item: so on the whole document
+            return _hits(
+                Rule(current.id, current.severity, current.title, _raiser(mine)), Context({})
+            )
         hits.extend(mine)
     return current, hits
 
 
-def _raise(ctx: Context) -> Iterator[Hit]:
-    """Stands in for a rule that raised, so that the engine builds its usual failure finding."""
-    raise RuntimeError("the rule raised on a path item")
+def _raiser(exc: Exception) -> Any:
+    """A check that raises what a rule raised, so the engine builds its usual failure finding."""
+
+    def check(ctx: Any) -> Iterator[Hit]:
+        raise exc
+
+    return check
 
 
 def lint_design_cached(design: dict[str, Any], *, cache: HitCache | None = None) -> list[Finding]:
@@ -247,7 +258,9 @@ def lint_design_cached(design: dict[str, Any], *, cache: HitCache | None = None)
     seen: set[tuple[str, str, str]] = set()
     findings: list[Finding] = []
     for current in rules:
-        source, hits = _rule_hits(current, items) if current.id in PER_PATH_ITEM else _hits(current, ctx)
+        source, hits = (
+            _rule_hits(current, items) if current.id in PER_PATH_ITEM else _hits(current, ctx)
+        )
         for hit in hits:
             key = (source.id, hit.pointer, hit.message)
             if key not in seen:
