@@ -15,8 +15,11 @@ design exactly as it was (same keys in the same order, same text once dumped).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import marshal
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +48,47 @@ _SHAPES: dict[tuple[str, ...], str] = {
 _GROUP_MASK = 0x0F
 
 
+# The texts of recently cut leaves, by marshal's bytes of their value (version 2 writes no
+# back-references, so equal bytes mean equal values, types and key order included): the next
+# save of the same draft re-encodes only what changed. Marshal is several times faster than
+# JSON encoding and hashing; the memory is bounded (texts and keys, about 64 MB at most).
+_MARSHAL_VERSION = 2
+_TEXTS_MAX_CHARS = 32 * 1024 * 1024
+
+
+class _LeafTexts:
+    def __init__(self) -> None:
+        self.items: OrderedDict[bytes, tuple[str, str]] = OrderedDict()
+        self.chars = 0
+
+    def text(self, value: Any) -> tuple[str, str]:
+        """(JSON text, digest) of a container leaf, from the memory when it was cut lately."""
+        try:
+            key = marshal.dumps(value, _MARSHAL_VERSION)
+        except ValueError:  # not a JSON value marshal knows: encode it every time
+            text = _ENCODE(value)
+            return text, digest(text)
+        found = self.items.get(key)
+        if found is not None:
+            self.items.move_to_end(key)
+            return found
+        text = _ENCODE(value)
+        found = self.items[key] = (text, digest(text))
+        self.chars += len(text) + len(key)
+        while self.chars > _TEXTS_MAX_CHARS and self.items:
+            old_key, (old_text, _) = self.items.popitem(last=False)
+            self.chars -= len(old_text) + len(old_key)
+        return found
+
+
+_LEAVES = _LeafTexts()
+# The same for the big maps cut into groups (definitions, paths): an unchanged one is taken
+# whole, with its groups and leaves, without visiting its entries (value: kind, digest, text
+# and every part under it). Their texts are shared with the leaves', so little memory.
+_GROUPS: OrderedDict[bytes, tuple[str, str, str, dict[str, str]]] = OrderedDict()
+_GROUPS_MAX = 16
+
+
 class PartsMissing(LookupError):
     """A part a revision needs is not in the store (the store was damaged)."""
 
@@ -69,6 +113,7 @@ def _shape(tokens: tuple[str, ...], value: Any) -> str | None:
     return shape if shape is not None and isinstance(value, dict) else None
 
 
+@functools.lru_cache(maxsize=65_536)
 def _boundary(key: str) -> bool:
     return hashlib.blake2b(key.encode("utf-8"), digest_size=1).digest()[0] & _GROUP_MASK == 0
 
@@ -87,21 +132,48 @@ def _part(value: Any, tokens: tuple[str, ...], parts: dict[str, str]) -> tuple[s
     """("v" leaf | "n" node, its digest, the value's JSON text) of one value."""
     shape = _shape(tokens, value)
     if shape is None:
-        text = _ENCODE(value)
-        name = digest(text)
+        if isinstance(value, dict | list):
+            text, name = _LEAVES.text(value)
+        else:
+            text = _ENCODE(value)
+            name = digest(text)
         parts[name] = text
         return "v", name, text
     if shape == "l":
         children = [_part(item, (*tokens, "*"), parts) for item in value]
         node = {"t": "l", "e": [[kind, name] for kind, name, _ in children]}
         return "n", _node(node, parts), "[" + ",".join(text for *_, text in children) + "]"
+    if shape == "g":
+        return _grouped(value, tokens, parts)
     entries = [(key, *_part(item, (*tokens, key), parts)) for key, item in value.items()]
     text = "{" + ",".join(f"{_ENCODE(key)}:{text}" for key, _, _, text in entries) + "}"
     rows = [[key, kind, name] for key, kind, name, _ in entries]
-    if shape == "d":
-        return "n", _node({"t": "d", "e": rows}, parts), text
-    groups = [_node({"t": "d", "e": group}, parts) for group in _groups(rows)]
-    return "n", _node({"t": "g", "e": groups}, parts), text
+    return "n", _node({"t": "d", "e": rows}, parts), text
+
+
+def _grouped(value: dict[str, Any], tokens: tuple[str, ...], parts: dict[str, str]) -> Any:
+    """A big map cut into groups of entries, or taken whole from ``_GROUPS``."""
+    try:
+        memo: bytes | None = marshal.dumps(value, _MARSHAL_VERSION)
+    except ValueError:
+        memo = None
+    found = _GROUPS.get(memo) if memo is not None else None
+    if found is not None:
+        _GROUPS.move_to_end(memo)  # type: ignore[arg-type]
+        parts.update(found[3])
+        return found[:3]
+    mine: dict[str, str] = {}
+    entries = [(key, *_part(item, (*tokens, key), mine)) for key, item in value.items()]
+    text = "{" + ",".join(f"{_ENCODE(key)}:{text}" for key, _, _, text in entries) + "}"
+    rows = [[key, kind, name] for key, kind, name, _ in entries]
+    groups = [_node({"t": "d", "e": group}, mine) for group in _groups(rows)]
+    result = ("n", _node({"t": "g", "e": groups}, mine), text)
+    parts.update(mine)
+    if memo is not None:
+        _GROUPS[memo] = (*result, mine)
+        while len(_GROUPS) > _GROUPS_MAX:
+            _GROUPS.popitem(last=False)
+    return result
 
 
 def _groups(rows: list[list[str]]) -> Iterator[list[list[str]]]:

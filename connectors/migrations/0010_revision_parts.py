@@ -5,6 +5,7 @@ Forward: every revision's design is cut into parts, stored once per draft, and t
 keeps the digest of its root; then the ``design`` column goes. Backward: each revision's design
 is put back together from its parts into the column again, and the parts go. Both read the
 revisions draft by draft, a few at a time, so a large table does not have to fit in memory.
+On PostgreSQL the draft's design column (rewritten by every save) is compressed with lz4.
 """
 
 import json
@@ -60,6 +61,35 @@ def parts_to_revisions(apps, schema_editor):
             Revision.objects.filter(pk=revision.pk).update(design=design)
 
 
+def _draft_design_compression(schema_editor, method):
+    """PostgreSQL: compress the draft's design column with ``method`` (new values only). lz4
+    compresses a large design several times faster than the default pglz, to about the same
+    size; every save rewrites that column. Nothing to do elsewhere, or without lz4 support."""
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' "
+            "AND %s = ANY(enumvals)",
+            [method],
+        )
+        if cursor.fetchone() is None:
+            return
+        cursor.execute(
+            "ALTER TABLE connectors_connectordraft ALTER COLUMN design SET COMPRESSION "
+            + ("lz4" if method == "lz4" else "pglz")
+        )
+
+
+def design_lz4(apps, schema_editor):
+    _draft_design_compression(schema_editor, "lz4")
+
+
+def design_pglz(apps, schema_editor):
+    _draft_design_compression(schema_editor, "pglz")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("connectors", "0009_report_inputs"),
@@ -107,4 +137,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(revisions_to_parts, parts_to_revisions, elidable=False),
         migrations.RemoveField(model_name="revision", name="design"),
+        migrations.RunPython(design_lz4, design_pglz, elidable=False),
     ]

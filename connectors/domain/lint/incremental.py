@@ -20,6 +20,7 @@ import json
 import marshal
 from collections import OrderedDict
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 
 from ..properties_export import export_properties
@@ -27,7 +28,8 @@ from ..swagger_export import export_swagger
 from .context import Context
 from .engine import FAILED, _field, _hits, lint_swagger
 from .model import RULES, Finding, Hit, Rule
-from .walker import Operation
+from .refs import Scan, scan
+from .walker import CallbackSite, Operation, callback_sites, operations
 
 # Rules whose hits about a path item depend on nothing but that item and the shared part of the
 # document (checked against the full lint on the whole dev corpus). A rule not listed here is
@@ -103,14 +105,15 @@ ItemHits = dict[str, list[Hit] | Exception]  # rule id -> its hits, or what it r
 
 
 class HitCache:
-    """A bounded map of path-item keys to their per-rule hits, least recently used out first."""
+    """A bounded map of part keys to what was derived from the part (a path item's per-rule
+    hits, its scan, its callback sites), least recently used out first."""
 
     def __init__(self, max_items: int = 20_000) -> None:
         self.max_items = max_items
-        self._items: OrderedDict[str, ItemHits] = OrderedDict()
+        self._items: OrderedDict[str, Any] = OrderedDict()
         self.hits = self.misses = 0
 
-    def get(self, key: str) -> ItemHits | None:
+    def get(self, key: str) -> Any:
         found = self._items.get(key)
         if found is None:
             self.misses += 1
@@ -119,7 +122,7 @@ class HitCache:
         self._items.move_to_end(key)
         return found
 
-    def put(self, key: str, value: ItemHits) -> None:
+    def put(self, key: str, value: Any) -> None:
         self._items[key] = value
         self._items.move_to_end(key)
         while len(self._items) > self.max_items:
@@ -151,6 +154,114 @@ class _PathItemView(Context):
     design_triggers = property(lambda self: self._full.design_triggers)  # type: ignore[assignment]
 
 
+class _PartsContext(Context):
+    """The whole document's context, whose two whole-document readings that cost the most are
+    put together from per-part ones kept in the cache: the ``$ref``/flag scan (per path item
+    and per definition) and the callback sites (per path item). Exactly what ``Context``
+    computes: each part is scanned inside a copy of its own branch of the document (same
+    pointers, depths and parent keys), and the parts are taken in the scan's own order."""
+
+    def __init__(self, swagger: Any, properties: Any, design: Any, cache: HitCache) -> None:
+        super().__init__(swagger, properties, design)
+        self._cache = cache
+        paths = self.swagger.get("paths")
+        self.items: dict[str, str] = (
+            {path: _digest(path, item) for path, item in paths.items() if isinstance(path, str)}
+            if isinstance(paths, dict)
+            else {}
+        )
+
+    @cached_property
+    def definitions(self) -> dict[str, str]:
+        """The digest of each definition (for its scan, and for the shared key)."""
+        found = self.swagger.get("definitions")
+        if not isinstance(found, dict):
+            return {}
+        return {key: _digest("definitions", key, value) for key, value in found.items()}
+
+    @cached_property
+    def shared(self) -> str | None:
+        return _shared_key(self)
+
+    @cached_property
+    def operations(self) -> list[Operation]:  # type: ignore[override]
+        shared = self.shared
+        paths = self.swagger.get("paths")
+        if shared is None or not isinstance(paths, dict):
+            return super().operations
+        found: list[Operation] = []
+        for path, item in paths.items():
+            if path in self.items:
+                key = f"operations:{shared}:{self.items[path]}"
+                one = {"paths": {path: item}}
+                found.extend(self._cached(key, lambda one=one: operations(one, self.resolver)))
+        return found
+
+    def _cached(self, key: str, compute: Any) -> Any:
+        found = self._cache.get(key)
+        if found is None:
+            found = compute()
+            self._cache.put(key, found)
+        return found
+
+    def _branch_scan(self, top: str, key: Any = None) -> Scan:
+        """The scan of ``swagger[top]`` (of its entry ``key``), inside its own branch."""
+        value = self.swagger[top]
+        if key is None:
+            return scan({top: value})
+        names = self.items if top == "paths" else self.definitions
+        digest = names.get(key) or _digest(top, key, value[key])
+        return self._cached(f"scan:{top}:{digest}", lambda: scan({top: {key: value[key]}}))
+
+    @cached_property
+    def scan(self) -> Scan:  # type: ignore[override]
+        doc = self.swagger
+        branches = [doc.get(top) for top in _SCANNED_BY_ENTRY if top in doc]
+        if any(key in doc for key in _FLAG_KEYS) or not all(
+            isinstance(branch, dict) and not any(key in branch for key in _FLAG_KEYS)
+            for branch in branches
+        ):
+            return scan(doc)  # a node of these levels holds a $ref or a flag itself: rare
+        parts: list[Scan] = []
+        # The scan takes a stack: the last key first, each branch whole before the next.
+        for top in reversed([k for k, v in doc.items() if isinstance(v, dict | list)]):
+            if top not in _SCANNED_BY_ENTRY:
+                parts.append(self._branch_scan(top))
+                continue
+            entries = [k for k, v in doc[top].items() if isinstance(v, dict | list)]
+            parts.extend(self._branch_scan(top, key) for key in reversed(entries))
+        result = Scan(
+            refs=[r for part in parts for r in part.refs],
+            flags=[f for part in parts for f in part.flags],
+            too_deep=[t for part in parts for t in part.too_deep],
+        )
+        result.refs.sort(key=lambda item: item[0])
+        result.flags.sort(key=lambda item: item[0])
+        return result
+
+    @cached_property
+    def callbacks(self) -> dict[str, list[CallbackSite]]:  # type: ignore[override]
+        if not self.scan.flags:
+            return {}
+        shared = self.shared
+        found: dict[str, list[CallbackSite]] = {}
+        for path, _, ops in _path_items(self):
+            if shared is None:
+                sites = {op.pointer: callback_sites(self.resolver, op) for op in ops}
+            else:
+                key = f"callbacks:{shared}:{self.items[path]}"
+                sites = self._cached(
+                    key, lambda ops=ops: {op.pointer: callback_sites(self.resolver, op) for op in ops}
+                )
+            found.update(sites)
+        return found
+
+
+# Branches scanned entry by entry, and keys a scanned node itself may hold ($ref, the flag).
+_SCANNED_BY_ENTRY = ("paths", "definitions")
+_FLAG_KEYS = ("$ref", "x-ms-notification-url")
+
+
 def _trigger_facts(design: dict[str, Any]) -> list[Any]:
     """What the context reads of the design's triggers (kind, request, DELETE, polling state)."""
     facts: list[Any] = []
@@ -169,14 +280,18 @@ def _trigger_facts(design: dict[str, Any]) -> list[Any]:
     return facts
 
 
-def _shared_key(ctx: Context) -> str | None:
+def _shared_key(ctx: _PartsContext) -> str | None:
     """The digest of everything a per-item rule may read besides its path item; None when a
     $ref reaches into the paths (then one item's findings depend on another's)."""
     if any(
         isinstance(ref, str) and ref.startswith(_CROSS_REF_PREFIXES) for _, ref in ctx.scan.refs
     ):
         return None
-    shared = [(key, value) for key, value in ctx.swagger.items() if key not in ("paths", "info")]
+    shared = [
+        (key, list(ctx.definitions.items()) if key == "definitions" and ctx.definitions else value)
+        for key, value in ctx.swagger.items()
+        if key not in ("paths", "info")
+    ]
     facts = _trigger_facts(ctx.design)
     return _digest(shared, ctx.properties, facts, bool(ctx.scan.flags))
 
@@ -205,13 +320,13 @@ def _item_hits(ctx: Context, ops: list[Operation], rules: list[Rule]) -> ItemHit
     return found
 
 
-def _local_hits(ctx: Context, rules: list[Rule], cache: HitCache) -> list[ItemHits]:
-    shared = _shared_key(ctx)
+def _local_hits(ctx: _PartsContext, rules: list[Rule], cache: HitCache) -> list[ItemHits]:
+    shared = ctx.shared
     result = []
-    for path, item, ops in _path_items(ctx):
+    for path, _, ops in _path_items(ctx):
         key = None
         if shared is not None:
-            key = _digest(shared, path, item)
+            key = f"hits:{shared}:{ctx.items[path]}"
             cached = cache.get(key)
             if cached is not None and all(r.id in cached for r in rules):
                 result.append(cached)
@@ -251,10 +366,11 @@ def lint_design_cached(design: dict[str, Any], *, cache: HitCache | None = None)
     properties = export_properties(design)
     if not isinstance(swagger, dict):
         return lint_swagger(swagger, properties=properties, design=design)
-    ctx = Context(swagger, properties, design)
+    cache = DEFAULT_CACHE if cache is None else cache
+    ctx = _PartsContext(swagger, properties, design, cache)
     rules = list(RULES.values())
     local = [r for r in rules if r.id in PER_PATH_ITEM]
-    items = _local_hits(ctx, local, DEFAULT_CACHE if cache is None else cache)
+    items = _local_hits(ctx, local, cache)
     seen: set[tuple[str, str, str]] = set()
     findings: list[Finding] = []
     for current in rules:
