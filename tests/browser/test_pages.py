@@ -26,7 +26,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from connectors import services
+from connectors import selectors, services
 from connectors.invitation_links import invitation_url
 from connectors.models import ConnectorDraft, Invitation, Membership, Report
 from tests.browser.conftest import PASSWORD, log_in
@@ -295,6 +295,28 @@ def history(page: Any, world: World) -> Any:
     return page.goto(f"/drafts/{world.pushcut.pk}/history/")
 
 
+def drafts_paged(page: Any, world: World) -> Any:
+    """The second page of a team's long draft list (its pager: previous, numbers, next)."""
+    world.empty_draft  # noqa: B018
+    for number in range(2 * selectors.DRAFTS_PER_PAGE + 5):
+        make_draft(world.team, world.owner, f"Connector {number:03d}")
+    world.log_in(page)
+    return page.goto("/drafts/?sort=title&page=2")
+
+
+def history_paged(page: Any, world: World) -> Any:
+    """The second page of a long history, the downloaded revision older than the page."""
+    draft = services.draft_mark_downloaded(draft=world.pushcut, version=1)
+    design = draft.design
+    for number in range(2 * selectors.REVISIONS_PER_PAGE + 5):
+        design["general"]["description"] = f"Saved {number}."
+        draft = services.draft_save(
+            draft=draft, user=world.owner, design=design, based_on_version=draft.version
+        )
+    world.log_in(page)
+    return page.goto(f"/drafts/{draft.pk}/history/?page=2")
+
+
 def diff(page: Any, world: World) -> Any:
     world.log_in(page)
     return page.goto(f"/drafts/{world.pushcut.pk}/history/diff/?old=1&new=2")
@@ -413,6 +435,7 @@ KINDS = [
     Kind("drafts-toast", drafts_toast),
     Kind("drafts-empty", drafts_empty),
     Kind("drafts-no-team", drafts_no_team),
+    Kind("drafts-paged", drafts_paged),
     Kind("trash-empty", trash_empty),
     Kind("trash", trash),
     Kind("new-draft", new_draft),
@@ -427,6 +450,7 @@ KINDS = [
     Kind("invitation-used", invitation_used, 410),
     Kind("invitation-expired", invitation_expired, 410),
     Kind("history", history),
+    Kind("history-paged", history_paged),
     Kind("diff", diff),
     Kind("restore-conflict", restore_conflict, 409),
     Kind("restore-invalid", restore_invalid, 400),
