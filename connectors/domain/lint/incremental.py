@@ -84,6 +84,34 @@ PER_PATH_ITEM: frozenset[str] = frozenset(
     }
 )
 
+
+def _parameters_of_operations(ctx: Context) -> Any:
+    """What PropertyMustBeRequired reads besides the shared part: each operation's name (for
+    its messages) and its parameters, bodies included (the schemas it walks start there)."""
+    return [
+        (op.pointer, op.label, [(p.name, p.location, p.pointer, p.node) for p in op.params])
+        for op in ctx.operations
+    ]
+
+
+def _refs(ctx: Context) -> Any:
+    """What the reference rules read besides the shared part: every $ref and where it is."""
+    return ctx.scan.refs
+
+
+# Rules that look across operations (so they are not per path item) but read nothing of the
+# document besides the shared part and what the function given here picks out: their hits are
+# cached under the digest of both. Only for the rules worth it: PropertyMustBeRequired is the
+# linter's slowest, the reference rules classify every $ref of the document.
+PICKED_INPUTS: dict[str, Any] = {
+    "PropertyMustBeRequired": _parameters_of_operations,
+    **{
+        f"{kind}{check}": _refs
+        for kind in ("Schema", "Parameter", "Response")
+        for check in ("ReferenceNotValid", "ReferenceNotFound", "RefLoopNotAllowed")
+    },
+}
+
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=repr).encode
 # Keys are digests of marshal's bytes (version 2: no back-references, so the bytes depend on the
 # values alone), five to ten times faster than JSON text; equal bytes always mean equal values.
@@ -164,6 +192,7 @@ class _PartsContext(Context):
     def __init__(self, swagger: Any, properties: Any, design: Any, cache: HitCache) -> None:
         super().__init__(swagger, properties, design)
         self._cache = cache
+        self.picked: dict[Any, str] = {}
         paths = self.swagger.get("paths")
         self.items: dict[str, str] = (
             {path: _digest(path, item) for path, item in paths.items() if isinstance(path, str)}
@@ -251,7 +280,8 @@ class _PartsContext(Context):
             else:
                 key = f"callbacks:{shared}:{self.items[path]}"
                 sites = self._cached(
-                    key, lambda ops=ops: {op.pointer: callback_sites(self.resolver, op) for op in ops}
+                    key,
+                    lambda ops=ops: {op.pointer: callback_sites(self.resolver, op) for op in ops},
                 )
             found.update(sites)
         return found
@@ -351,6 +381,21 @@ def _rule_hits(current: Rule, items: list[ItemHits]) -> tuple[Rule, list[Hit]]:
     return current, hits
 
 
+def _whole_hits(current: Rule, ctx: _PartsContext) -> tuple[Rule, list[Hit]]:
+    """A rule run on the whole document, or its hits of a run on the same inputs."""
+    pick = PICKED_INPUTS.get(current.id)
+    if pick is None or ctx.shared is None:
+        return _hits(current, ctx)
+    if pick not in ctx.picked:  # several rules read the same inputs: one digest for them
+        ctx.picked[pick] = _digest(ctx.shared, pick(ctx))
+    key = f"rule:{current.id}:{ctx.picked[pick]}"
+    found: tuple[Rule, list[Hit]] | None = ctx._cache.get(key)
+    if found is None:
+        found = _hits(current, ctx)
+        ctx._cache.put(key, found)
+    return found
+
+
 def _raiser(exc: Exception) -> Any:
     """A check that raises what a rule raised, so the engine builds its usual failure finding."""
 
@@ -374,9 +419,10 @@ def lint_design_cached(design: dict[str, Any], *, cache: HitCache | None = None)
     seen: set[tuple[str, str, str]] = set()
     findings: list[Finding] = []
     for current in rules:
-        source, hits = (
-            _rule_hits(current, items) if current.id in PER_PATH_ITEM else _hits(current, ctx)
-        )
+        if current.id in PER_PATH_ITEM:
+            source, hits = _rule_hits(current, items)
+        else:
+            source, hits = _whole_hits(current, ctx)
         for hit in hits:
             key = (source.id, hit.pointer, hit.message)
             if key not in seen:

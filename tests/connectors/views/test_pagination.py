@@ -47,13 +47,11 @@ def test_the_draft_list_shows_one_page_and_links_to_the_others(world: World) -> 
     first = client.get(url, {"sort": "title"})
     body = first.content.decode()
     assert len(titles(body)) == PER_PAGE
-    assert f"1–{PER_PAGE} of {PER_PAGE + 11} drafts" in body
+    assert f"1\u2013{PER_PAGE} of {PER_PAGE + 11} drafts" in body  # an en dash
     assert '<nav class="pager" aria-label="Pages of drafts">' in body
     assert "?sort=title&amp;page=2" in page_links(body)
     second = client.get(url, {"sort": "title", "page": "2"}).content.decode()
-    assert titles(second) == [f"Bulk {n:05d}" for n in range(PER_PAGE, PER_PAGE + 10)] + [
-        "Orders"
-    ]
+    assert titles(second) == [f"Bulk {n:05d}" for n in range(PER_PAGE, PER_PAGE + 10)] + ["Orders"]
     assert 'aria-current="page"><span class="visually-hidden">Page </span>2<' in second
     # A page out of range shows the last one; anything else the first.
     assert titles(client.get(url, {"sort": "title", "page": "99"}).content.decode()) == titles(
@@ -145,9 +143,7 @@ def history_queries(world: World, draft: ConnectorDraft) -> int:
     client = client_for(world.viewer)
     cache.clear()  # every pair of the page computed: the most work the page can do
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(
-            reverse("connectors:draft_history", args=[draft.pk]), {"page": "2"}
-        )
+        response = client.get(reverse("connectors:draft_history", args=[draft.pk]), {"page": "2"})
     assert response.status_code == 200
     return len(captured)
 
@@ -167,7 +163,5 @@ def test_the_history_takes_as_many_queries_for_many_revisions_as_for_few(
     client = client_for(world.viewer)
     cache.clear()
     with django_assert_max_num_queries(few):
-        response = client.get(
-            reverse("connectors:draft_history", args=[draft.pk]), {"page": "2"}
-        )
+        response = client.get(reverse("connectors:draft_history", args=[draft.pk]), {"page": "2"})
     assert history_numbers(response.content.decode())[0] == 1000 - selectors.REVISIONS_PER_PAGE

@@ -25,7 +25,7 @@ from connectors.domain.swagger_import import import_connector
 
 CORPUS = Path(__file__).resolve().parents[5] / "shared" / "corpus" / "dev"
 CONNECTORS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
-EDITS_PER_CONNECTOR = 6
+EDITS_PER_CONNECTOR = 8
 
 Design = dict[str, Any]
 
@@ -113,6 +113,67 @@ def edit_trigger(design: Design, rng: random.Random) -> None:
             trigger["summary"] = "Fires / sometimes"
 
 
+def break_ref(design: Design, rng: random.Random) -> None:
+    """A $ref of an operation pointed at a definition that does not exist."""
+    found: list[dict[str, Any]] = []
+    stack: list[Any] = [_operations(design)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                found.append(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    if found:
+        rng.choice(found)["$ref"] = rng.choice(["#/definitions/Missing", "Other.json#/x"])
+
+
+def add_internal_parameter(design: Design, rng: random.Random) -> None:
+    ops = _operations(design)
+    if ops:
+        parameter = {"name": "mode", "in": "query", "type": "string", "default": "a"}
+        parameter["x-ms-visibility"] = "internal"
+        rng.choice(ops).setdefault("parameters", []).append(parameter)
+
+
+def make_parameter_internal(design: Design, rng: random.Random) -> None:
+    """An existing parameter made internal with a default but optional (or an inline body
+    schema given such a property): only its content changes, not the parameter list."""
+    params = [
+        p
+        for op in _operations(design)
+        for p in (op.get("parameters") if isinstance(op.get("parameters"), list) else [])
+        if isinstance(p, dict) and "$ref" not in p
+    ]
+    if not params:
+        return
+    param = rng.choice(params)
+    schema = param.get("schema")
+    if isinstance(schema, dict) and "$ref" not in schema:
+        props = schema.setdefault("properties", {})
+        if isinstance(props, dict):
+            props["hidden"] = {"type": "string", "x-ms-visibility": "internal", "default": "a"}
+    else:
+        param.update({"x-ms-visibility": "internal", "default": "a", "required": False})
+
+
+def share_body_definition(design: Design, rng: random.Random) -> None:
+    """Two operations given bodies of one definition with an internal optional default: the
+    rules that walk each definition once report it at the first operation only."""
+    ops = [op for op in _operations(design) if not op.get("parameters")]
+    definitions = design["passthrough"]["swagger"].setdefault("definitions", {})
+    if len(ops) < 2 or not isinstance(definitions, dict):
+        return
+    definitions["SharedBody"] = {
+        "type": "object",
+        "properties": {"mode": {"type": "string", "x-ms-visibility": "internal", "default": "a"}},
+    }
+    for op in rng.sample(ops, 2):
+        body = {"name": "body", "in": "body", "schema": {"$ref": "#/definitions/SharedBody"}}
+        op["parameters"] = [body]
+
+
 def edit_general(design: Design, rng: random.Random) -> None:
     design["general"]["description"] = f"Edited {rng.random()}"
 
@@ -126,6 +187,11 @@ EDITS: list[Callable[[Design, random.Random], None]] = [
     edit_definition,
     make_trigger,
     edit_trigger,
+    break_ref,
+    add_internal_parameter,
+    make_parameter_internal,
+    make_parameter_internal,
+    share_body_definition,
     edit_general,
 ]
 
