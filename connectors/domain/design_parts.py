@@ -19,6 +19,7 @@ import functools
 import hashlib
 import json
 import marshal
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ class _LeafTexts:
     def __init__(self) -> None:
         self.items: OrderedDict[bytes, tuple[str, str]] = OrderedDict()
         self.chars = 0
+        self.lock = threading.Lock()  # a threaded server cuts designs in several threads
 
     def text(self, value: Any) -> tuple[str, str]:
         """(JSON text, digest) of a container leaf, from the memory when it was cut lately."""
@@ -68,16 +70,20 @@ class _LeafTexts:
         except ValueError:  # not a JSON value marshal knows: encode it every time
             text = _ENCODE(value)
             return text, digest(text)
-        found = self.items.get(key)
-        if found is not None:
-            self.items.move_to_end(key)
-            return found
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+                return found
         text = _ENCODE(value)
-        found = self.items[key] = (text, digest(text))
-        self.chars += len(text) + len(key)
-        while self.chars > _TEXTS_MAX_CHARS and self.items:
-            old_key, (old_text, _) = self.items.popitem(last=False)
-            self.chars -= len(old_text) + len(old_key)
+        found = (text, digest(text))
+        with self.lock:
+            if key not in self.items:
+                self.items[key] = found
+                self.chars += len(text) + len(key)
+            while self.chars > _TEXTS_MAX_CHARS and self.items:
+                old_key, (old_text, _) = self.items.popitem(last=False)
+                self.chars -= len(old_text) + len(old_key)
         return found
 
 
@@ -87,6 +93,7 @@ _LEAVES = _LeafTexts()
 # and every part under it). Their texts are shared with the leaves', so little memory.
 _GROUPS: OrderedDict[bytes, tuple[str, str, str, dict[str, str]]] = OrderedDict()
 _GROUPS_MAX = 16
+_GROUPS_LOCK = threading.Lock()
 
 
 class PartsMissing(LookupError):
@@ -157,9 +164,11 @@ def _grouped(value: dict[str, Any], tokens: tuple[str, ...], parts: dict[str, st
         memo: bytes | None = marshal.dumps(value, _MARSHAL_VERSION)
     except ValueError:
         memo = None
-    found = _GROUPS.get(memo) if memo is not None else None
+    with _GROUPS_LOCK:
+        found = _GROUPS.get(memo) if memo is not None else None
+        if found is not None:
+            _GROUPS.move_to_end(memo)  # type: ignore[arg-type]
     if found is not None:
-        _GROUPS.move_to_end(memo)  # type: ignore[arg-type]
         parts.update(found[3])
         return found[:3]
     mine: dict[str, str] = {}
@@ -170,9 +179,10 @@ def _grouped(value: dict[str, Any], tokens: tuple[str, ...], parts: dict[str, st
     result = ("n", _node({"t": "g", "e": groups}, mine), text)
     parts.update(mine)
     if memo is not None:
-        _GROUPS[memo] = (*result, mine)
-        while len(_GROUPS) > _GROUPS_MAX:
-            _GROUPS.popitem(last=False)
+        with _GROUPS_LOCK:
+            _GROUPS[memo] = (*result, mine)
+            while len(_GROUPS) > _GROUPS_MAX:
+                _GROUPS.popitem(last=False)
     return result
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from functools import cached_property
@@ -134,31 +135,35 @@ ItemHits = dict[str, list[Hit] | Exception]  # rule id -> its hits, or what it r
 
 class HitCache:
     """A bounded map of part keys to what was derived from the part (a path item's per-rule
-    hits, its scan, its callback sites), least recently used out first."""
+    hits, its scan, its callback sites), least recently used out first; safe across threads."""
 
-    def __init__(self, max_items: int = 20_000) -> None:
+    def __init__(self, max_items: int = 10_000) -> None:
         self.max_items = max_items
         self._items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
         self.hits = self.misses = 0
 
     def get(self, key: str) -> Any:
-        found = self._items.get(key)
-        if found is None:
-            self.misses += 1
-            return None
-        self.hits += 1
-        self._items.move_to_end(key)
-        return found
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self.hits += 1
+            self._items.move_to_end(key)
+            return found
 
     def put(self, key: str, value: Any) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self.max_items:
-            self._items.popitem(last=False)
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_items:
+                self._items.popitem(last=False)
 
     def clear(self) -> None:
-        self._items.clear()
-        self.hits = self.misses = 0
+        with self._lock:
+            self._items.clear()
+            self.hits = self.misses = 0
 
 
 DEFAULT_CACHE = HitCache()
