@@ -382,10 +382,12 @@ def table(results: dict[str, dict[str, Any]]) -> str:
             "history_cold",
         ]
         lines.append(f"| {vendor} | " + " | ".join(_ms(tuple(r[c])) for c in cells) + " |")
+    few = next(iter(results.values()))["history_small_revisions"]
     notes = [
-        f"\nHistory with few revisions: {r['history_small_revisions']} on {vendor}."
-        for vendor, r in results.items()
-    ][:1]
+        f"\nThe history with few revisions has {few}. Page 1 uncached: the first view of a "
+        "page computes the breaking changes of each of its revisions against the downloaded "
+        "one (an export and a comparison of the whole connector each), then caches them."
+    ]
     for vendor, r in results.items():
         if "dead_row_bytes" in r:
             notes.append(
