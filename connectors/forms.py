@@ -49,6 +49,7 @@ from connectors.domain.wizard_sample import (
     default_sample_method,
     parse_sample_request,
 )
+from connectors.fields import JSONTextField
 
 Design = dict[str, Any]
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
@@ -875,6 +876,6 @@ class PollingForm(TriggerForm):
 class OverwriteForm(forms.Form):
     """The conflict page's "overwrite with my edit": the design the user meant, in full."""
 
-    design = forms.JSONField(widget=forms.HiddenInput)
+    design = JSONTextField(widget=forms.HiddenInput, label="design")
     based_on_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)

@@ -149,7 +149,10 @@ def wizard_overwrite(request: HttpRequest, draft_id: int) -> HttpResponse:
     access = draft_access(request, draft_id, role="editor")
     form = forms.OverwriteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The overwrite form was damaged, so nothing was saved: reload.")
+        problems = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+        messages.error(
+            request, f"The overwrite form was damaged, so nothing was saved ({problems}): reload."
+        )
         return render_page(
             request, "general", _step_context(request, access, "general"), status=400
         )

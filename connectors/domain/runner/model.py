@@ -44,7 +44,7 @@ class Exchange:
         """(True, parsed body) when the response body is JSON, else (False, None)."""
         try:
             return True, json.loads(self.response_body or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's stack
             return False, None
 
     def as_dict(self) -> dict[str, Any]:

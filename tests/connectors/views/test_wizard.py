@@ -997,3 +997,24 @@ def test_queries_do_not_grow_with_the_triggers(client_alice: Client, alice: Any)
         measured["move trigger"] = queries(client_alice, "post", page, data)
         counts.append(measured)
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    ("design", "words"),
+    [
+        ('{"general": ' + "9" * 4301 + "}", "more than 4300 digits"),
+        ("[" * 1000 + "]" * 1000, "nesting is deeper than 64 levels"),
+        ('{"general": {', "the file ends inside an object opened at line 1, column 13"),
+    ],
+)
+def test_an_overwrite_with_hostile_json_is_a_400_naming_where_and_saves_nothing(
+    client_alice: Client, draft: ConnectorDraft, design: str, words: str
+) -> None:
+    before = saved(draft)
+    data = {"design": design, "based_on_version": draft.version, "next": ""}
+    response = client_alice.post(reverse("connectors:wizard_overwrite", args=[draft.pk]), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "The overwrite form was damaged, so nothing was saved (design line 1, column" in body
+    assert words in body
+    assert saved(draft) == before
