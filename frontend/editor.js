@@ -6,6 +6,10 @@
 // The server's findings arrive as JSON (json_script) with a line, a column and a length each;
 // they become lint diagnostics that follow the text as it is edited. JSON is also checked as
 // it is typed. Built by `make assets` (esbuild) into static/js/editor.bundle.js.
+//
+// The editor lives in a shadow root: there CodeMirror's styles go into a constructed
+// stylesheet, which the Content-Security-Policy (style-src 'self', no inline styles) allows;
+// in the document itself it would add a <style> element, which the policy blocks.
 import { EditorView, basicSetup } from "codemirror";
 import { EditorState, StateField } from "@codemirror/state";
 import { json, jsonParseLinter } from "@codemirror/lang-json";
@@ -47,25 +51,48 @@ function readDiagnostics(textarea) {
   }
 }
 
-function labelOf(textarea) {
+// The page's look inside the shadow root: custom properties (the theme's colours and fonts)
+// are inherited through it, the page's stylesheets are not.
+const theme = EditorView.theme({
+  "&": {
+    height: "min(70vh, 48rem)",
+    minHeight: "20rem",
+    border: "1px solid var(--td-stroke)",
+    borderRadius: "var(--bs-border-radius)",
+    backgroundColor: "var(--td-surface)",
+    color: "var(--td-fg)",
+    fontSize: ".8125rem",
+  },
+  "&.cm-focused": { outline: "2px solid var(--bs-primary)", outlineOffset: "1px" },
+  ".cm-scroller": { fontFamily: "var(--bs-font-monospace)", lineHeight: "1.5" },
+  ".cm-gutters": {
+    backgroundColor: "#fafafa",
+    color: "var(--td-fg-3)",
+    borderRight: "1px solid var(--td-stroke-2)",
+    borderRadius: "var(--bs-border-radius) 0 0 var(--bs-border-radius)",
+  },
+  ".cm-activeLineGutter": { backgroundColor: "#ebebeb", color: "var(--td-fg)" },
+  ".cm-tooltip": { fontFamily: "var(--bs-body-font-family)", maxWidth: "min(32rem, 85vw)" },
+});
+
+function labelText(textarea) {
   const label = textarea.id && document.querySelector(`label[for="${textarea.id}"]`);
-  if (label && !label.id) label.id = `${textarea.id}-label`;
-  return label;
+  return { label, text: label ? label.textContent.trim() : "Swagger" };
 }
 
 function create(textarea) {
-  // A page restored from htmx's history holds the previous editor's lifeless markup.
-  textarea.parentNode.querySelectorAll(":scope > .cm-editor").forEach((old) => old.remove());
+  // A page restored from htmx's history holds the previous editor's lifeless host.
+  textarea.parentNode.querySelectorAll(":scope > .code-editor-host").forEach((old) => old.remove());
   const format = textarea.dataset.format === "yaml" ? "yaml" : "json";
   const server = serverField(readDiagnostics(textarea));
   const syntax = format === "json" ? jsonParseLinter() : () => [];
-  const label = labelOf(textarea);
-  const contentAttributes = { "aria-multiline": "true" };
-  if (label) contentAttributes["aria-labelledby"] = label.id;
-  if (textarea.hasAttribute("aria-describedby")) contentAttributes["aria-describedby"] = textarea.getAttribute("aria-describedby");
+  const { label, text } = labelText(textarea);
+  // tabindex: axe counts the editable content as keyboard access to its scrolling box.
+  const contentAttributes = { "aria-label": text, tabindex: "0" };
   const extensions = [
     basicSetup,
     format === "json" ? json() : yaml(),
+    theme,
     server,
     linter((view) => [...view.state.field(server), ...syntax(view)], { delay: 400 }),
     lintGutter(),
@@ -77,11 +104,16 @@ function create(textarea) {
       textarea.dispatchEvent(new Event("input", { bubbles: true }));
     }),
   ];
+  const host = document.createElement("div");
+  host.className = "code-editor-host";
+  const shadow = host.attachShadow({ mode: "open" });
+  textarea.insertAdjacentElement("afterend", host);
   const view = new EditorView({
     state: EditorState.create({ doc: textarea.value, extensions }),
+    parent: shadow,
+    root: shadow,
   });
   textarea.classList.add("editor-hidden");
-  textarea.insertAdjacentElement("afterend", view.dom);
   if (label) label.addEventListener("click", () => view.focus());
   views.set(textarea, view);
   return view;
