@@ -57,9 +57,7 @@ def test_a_renamed_trigger_starts_without_the_old_samples() -> None:
     ],
     ids=["json", "yaml", "openapi-3", "no-version", "paths-not-object"],
 )
-def test_a_refusal_names_its_line_and_column(
-    text: str, line: int, column: int, words: str
-) -> None:
+def test_a_refusal_names_its_line_and_column(text: str, line: int, column: int, words: str) -> None:
     with pytest.raises(EditorTextError) as caught:
         import_edited_swagger(text, new_design("Orders"))
     assert (caught.value.line, caught.value.column) == (line, column)
