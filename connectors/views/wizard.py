@@ -40,6 +40,7 @@ from .wizard_common import (
     step_url,
     validation_panel,
 )
+from .wizard_editor import wizard_swagger
 from .wizard_trigger import (
     apply_trigger_action,
     trigger_action_message,
@@ -72,14 +73,8 @@ def _step_context(
     extra: dict[str, Any] = {"form": form}
     if step == "test":
         extra.update(test_step_context(request, access, design))
-    if step == "review":
-        fmt = "yaml" if request.GET.get("format") == "yaml" else "json"
-        swagger = export_swagger(design, share=True)
-        extra.update(
-            format=fmt,
-            preview=dump_yaml(swagger) if fmt == "yaml" else dump_json(swagger),
-            downloads=list(DOWNLOADS),
-        )
+    if step == "review":  # the text itself is in the Swagger editor (wizard_editor)
+        extra.update(downloads=list(DOWNLOADS))
     return page_context(request, access, step, design, **extra)
 
 
@@ -251,6 +246,7 @@ urlpatterns = [
     path("drafts/<int:draft_id>/wizard/overwrite/", wizard_overwrite, name="wizard_overwrite"),
     path("drafts/<int:draft_id>/wizard/validation/", wizard_validation, name="wizard_validation"),
     path("drafts/<int:draft_id>/wizard/icon/", wizard_icon, name="wizard_icon"),
+    path("drafts/<int:draft_id>/wizard/review/swagger/", wizard_swagger, name="wizard_swagger"),
     path(
         "drafts/<int:draft_id>/download/<str:filename>",
         wizard_download,

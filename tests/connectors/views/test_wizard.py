@@ -705,13 +705,16 @@ def test_a_preview_of_bad_input_names_the_field_of_each_section(
     assert "<li>Sample payloads: sample 1: malformed JSON at line 1, column 2" in body
 
 
-def test_review_lists_downloads_and_previews_yaml(
+def test_review_lists_downloads_and_opens_the_swagger_editor(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
     draft = with_triggers(draft, webhook())
-    body = client_alice.get(step(draft, "review") + "?format=yaml").content.decode()
-    assert "swagger: &#x27;2.0&#x27;" in body
-    assert "/repos/{owner}/{repo}/hooks:" in body
+    body = client_alice.get(step(draft, "review")).content.decode()
+    editor = reverse("connectors:wizard_swagger", args=[draft.pk])
+    assert f'href="{editor}"' in body and f'href="{editor}?format=yaml"' in body
+    yaml_text = client_alice.get(f"{editor}?format=yaml").content.decode()
+    assert "swagger: &#x27;2.0&#x27;" in yaml_text
+    assert "/repos/{owner}/{repo}/hooks:" in yaml_text
     for name in ("apiDefinition.swagger.json", "apiProperties.json", "apiDefinition.swagger.yaml"):
         assert reverse("connectors:wizard_download", args=[draft.pk, name]) in body
 
