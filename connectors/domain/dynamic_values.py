@@ -76,24 +76,34 @@ def read_dynamic_values(parameter: dict[str, Any]) -> DynamicValues | None:
     extras = parameter.get("extras")
     if not isinstance(extras, dict):
         return None
-    values, listed = extras.get(VALUES), extras.get(LIST)
-    if isinstance(values, dict):
-        return DynamicValues(
-            _text(values.get("operationId")),
-            _mappings(values.get("parameters"), "parameter"),
-            _text(values.get("value-collection")),
-            _text(values.get("value-path")),
-            _text(values.get("value-title")),
-        )
-    if isinstance(listed, dict):
-        return DynamicValues(
-            _text(listed.get("operationId")),
-            _mappings(listed.get("parameters"), "parameterReference"),
-            _text(listed.get("itemsPath")),
-            _text(listed.get("itemValuePath")),
-            _text(listed.get("itemTitlePath")),
-        )
-    return None
+    return parse_extension(extras.get(VALUES), VALUES) or parse_extension(extras.get(LIST), LIST)
+
+
+# Where each extension keeps the operation's parameters' references and the three paths.
+_SHAPES = {
+    VALUES: ("parameter", "value-collection", "value-path", "value-title"),
+    LIST: ("parameterReference", "itemsPath", "itemValuePath", "itemTitlePath"),
+}
+
+
+def path_keys(key: str) -> tuple[str, str, str]:
+    """The (collection, value path, title path) keys of extension ``key``."""
+    _, collection, value, title = _SHAPES[key]
+    return collection, value, title
+
+
+def parse_extension(raw: Any, key: str) -> DynamicValues | None:
+    """One extension (``key``: VALUES or LIST) as ``DynamicValues``; None if not an object."""
+    if not isinstance(raw, dict):
+        return None
+    reference, collection, value, title = _SHAPES[key]
+    return DynamicValues(
+        _text(raw.get("operationId")),
+        _mappings(raw.get("parameters"), reference),
+        _text(raw.get(collection)),
+        _text(raw.get(value)),
+        _text(raw.get(title)),
+    )
 
 
 def _mappings(raw: Any, reference_key: str) -> tuple[Mapping, ...]:
