@@ -93,7 +93,7 @@ class DynamicValuesForm(WizardForm):
         current = read_dynamic_values(parameter) if parameter else None
         self.originals = list(current.mappings) if current else []
         self._operation_choices(current)
-        self.slots = max(slots, len(self.originals) + 2)
+        self.slots = max(slots, len(self.originals) + 1, 2)
         self._mapping_fields(current)
 
     def _operation_choices(self, current: DynamicValues | None) -> None:

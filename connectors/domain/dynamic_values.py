@@ -186,7 +186,8 @@ def candidate_operations(design: Design) -> list[Operation]:
 
 def _resolved(raw: Any, swagger: dict[str, Any]) -> list[dict[str, Any]]:
     """A parameters list with ``#/parameters/X`` references followed (others dropped)."""
-    shared = swagger.get("parameters") if isinstance(swagger.get("parameters"), dict) else {}
+    raw_shared = swagger.get("parameters")
+    shared: dict[str, Any] = raw_shared if isinstance(raw_shared, dict) else {}
     found = []
     for item in raw if isinstance(raw, list) else []:
         ref = item.get("$ref") if isinstance(item, dict) else None

@@ -182,7 +182,8 @@ def check_answer(step: Step, status: int | None, body: str | None, dynamic: Dyna
 
 
 def _record_choices(step: Step, items: list[Any], dynamic: DynamicValues) -> None:
-    choices, without = [], 0
+    choices: list[dict[str, Any]] = []
+    without = 0
     for item in items:
         value = _at(item, dynamic.value_path)
         if value is _MISSING or isinstance(value, dict | list):
