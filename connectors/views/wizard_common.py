@@ -93,7 +93,11 @@ def _field_url(draft_id: int, pointer: str | None) -> str:
     step, index, anchor = field_location(pointer)
     if index is None:
         return f"{step_url(draft_id, step)}#{anchor}"
-    tab = "request" if anchor.startswith("id_params-") else _ANCHOR_TABS.get(anchor, "general")
+    tab = (
+        "request"
+        if anchor.startswith(("id_params-", "dynamic-"))
+        else _ANCHOR_TABS.get(anchor, "general")
+    )
     return f"{trigger_url(draft_id, index, tab)}#{anchor}"
 
 
