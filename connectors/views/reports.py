@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseStopPolling
 
 from connectors import selectors, services, services_reports
+from connectors.domain.runner.inputs import listed_choices
 from connectors.domain.sequence_svg import sequence_svg
 from connectors.forms_reports import ReportStartForm
 from connectors.models import Report
@@ -95,7 +96,10 @@ def test_step_context(
                 raise Http404("No such report.") from exc
     context: dict[str, Any] = {
         "report_form": ReportStartForm(
-            design=design, previous=shown.inputs if shown else None, auto_id="report_%s"
+            design=design,
+            previous=shown.inputs if shown else None,
+            choices=listed_choices(shown.steps) if shown else None,
+            auto_id="report_%s",
         ),
         "recent_reports": recent,
     }
