@@ -85,6 +85,9 @@ class Step:
     detail: str = ""
     # Epoch seconds (UTC) when the current wait for a person ends; None when not waiting.
     wait_until: float | None = None
+    # The notifications the step's callback URL received, as ``callbacks.kept_notifications``
+    # keeps them (the report offers each JSON one as a notification sample).
+    received: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, code: str, severity: str, message: str, pointer: str | None = None) -> None:
         self.findings.append(Finding(code, severity, message, pointer))
@@ -102,6 +105,7 @@ class Step:
             "findings": [finding.as_dict() for finding in self.findings],
             "detail": self.detail,
             "wait_until": self.wait_until,
+            "received": self.received,
         }
 
     @classmethod
@@ -115,6 +119,7 @@ class Step:
             findings=[Finding.from_dict(item) for item in data.get("findings", [])],
             detail=data.get("detail", ""),
             wait_until=data.get("wait_until"),
+            received=list(data.get("received") or []),
         )
 
 
