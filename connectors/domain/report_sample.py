@@ -149,3 +149,19 @@ def _edited_by_hand(samples: list[Any], schema: Any) -> bool:
         return bool(infer_schema(samples).schema != schema)
     except SchemaInferenceError:
         return True
+
+
+def history_message(report_id: int, number: int, preview: SamplePreview) -> str:
+    """The revision's message: where the sample came from and what the schema gained."""
+    counts = [
+        f"{sum(c.kind == kind for c in preview.changes)} {kind}"
+        for kind in ("added", "removed", "retyped")
+        if any(c.kind == kind for c in preview.changes)
+    ]
+    effect = f"properties {', '.join(counts)}" if counts else "no property changed"
+    summary = " ".join(preview.summary.split())
+    summary = summary if len(summary) <= 120 else summary[:119] + "…"
+    return (
+        f"Added notification {number} of report #{report_id} as a sample of trigger "
+        f"'{summary}'; schema inferred again ({effect})"
+    )

@@ -4,8 +4,9 @@ Purpose: one validator for what the static step checks (notification samples) an
 webhook step receives: a batch trigger is sent an array of events, so an object schema is
 checked as "array of it". ``$ref``s into the exported swagger's definitions resolve. Each
 violation is said the way a maker fixes it: which property (its JSON pointer into the payload)
-and why ("expected integer, got string "7""; "required property missing"; "not one of the enum
-values "new", "paid""); a missing required property is pointed at itself, not at its parent.
+and why (expected integer, got string "7"; required property "email" missing; "gone" is not one
+of the enum values "new", "paid"); a missing required property is pointed at itself, not at its
+parent, and each message also reads alone (the simulator's answers show it without the pointer).
 ``mismatch_message`` folds the violations of one payload into one bounded sentence.
 
 Input: a design trigger, the exported swagger, a JSON value.
@@ -75,7 +76,10 @@ def _described(error: ValidationError) -> list[tuple[str, str]]:
     instance = error.instance
     if error.validator == "required" and isinstance(instance, dict):
         names = [name for name in error.validator_value if name not in instance]
-        return [(f"{at}/{pointer([name])[1:]}", "required property missing") for name in names]
+        return [
+            (f"{at}/{pointer([name])[1:]}", f"required property {_quoted(name)} missing")
+            for name in names
+        ]
     if error.validator == "type":
         got = json_type(instance)
         shown = f" {_quoted(instance)}" if got not in ("object", "array", "null") else ""
@@ -88,7 +92,8 @@ def _described(error: ValidationError) -> list[tuple[str, str]]:
         known = error.schema.get("properties") or {}
         extra = [name for name in instance if name not in known]
         return [
-            (f"{at}/{pointer([name])[1:]}", "property not allowed by the schema") for name in extra
+            (f"{at}/{pointer([name])[1:]}", f"property {_quoted(name)} not allowed by the schema")
+            for name in extra
         ]
     return [(at, error.message)]
 

@@ -12,6 +12,7 @@ from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
 from connectors.domain.design import new_design
 from connectors.domain.report_sample import (
     SampleTargetError,
+    history_message,
     received_payload,
     received_payloads,
     sample_preview,
@@ -162,3 +163,19 @@ def test_a_design_that_cannot_take_the_sample_says_why(
 ) -> None:
     with pytest.raises(SampleTargetError, match=says):
         sample_preview(doc, operation_id, payload)
+
+
+@pytest.mark.parametrize(
+    ("payload", "effect"),
+    [
+        ({"id": 2, "channel": "web", "at": "x"}, "properties 2 added"),
+        ({"id": "A", "channel": "web"}, "properties 1 added, 1 retyped"),
+        ({"id": 3}, "no property changed"),
+    ],
+)
+def test_the_history_message_says_where_from_and_what_changed(payload: Any, effect: str) -> None:
+    preview = sample_preview(design(), "OrderCreated", payload)
+    assert history_message(12, 2, preview) == (
+        "Added notification 2 of report #12 as a sample of trigger 'When an order is created'; "
+        f"schema inferred again ({effect})"
+    )
