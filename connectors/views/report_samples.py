@@ -113,7 +113,7 @@ def _save(
         return _conflict(request, access, conflict, payload)
     except SampleTargetError as error:
         return _unavailable(request, context, error)
-    added = f"Sample added to '{preview.summary}': its notification schema was inferred again."
+    added = "Sample added; the notification schema was inferred again."
     messages.success(request, added)
     url = trigger_url(access.draft.pk, preview.index, "response")
     return redirect(f"{url}#notification")

@@ -74,8 +74,10 @@ def _described(error: ValidationError) -> list[tuple[str, str]]:
     """(pointer, message) for one violation; a ``required`` one names each missing property."""
     at = pointer(error.absolute_path)
     instance = error.instance
-    if error.validator == "required" and isinstance(instance, dict):
-        names = [name for name in error.validator_value if name not in instance]
+    expected: Any = error.validator_value  # the keyword's value in the schema
+    schema: Any = error.schema
+    if error.validator == "required" and isinstance(instance, dict) and isinstance(expected, list):
+        names = [name for name in expected if name not in instance]
         return [
             (f"{at}/{pointer([name])[1:]}", f"required property {_quoted(name)} missing")
             for name in names
@@ -83,13 +85,13 @@ def _described(error: ValidationError) -> list[tuple[str, str]]:
     if error.validator == "type":
         got = json_type(instance)
         shown = f" {_quoted(instance)}" if got not in ("object", "array", "null") else ""
-        return [(at, f"expected {_expected(error.validator_value)}, got {got}{shown}")]
-    if error.validator == "enum":
-        values = ", ".join(_quoted(value) for value in error.validator_value[:10])
-        more = ", …" if len(error.validator_value) > 10 else ""
+        return [(at, f"expected {_expected(expected)}, got {got}{shown}")]
+    if error.validator == "enum" and isinstance(expected, list):
+        values = ", ".join(_quoted(value) for value in expected[:10])
+        more = ", …" if len(expected) > 10 else ""
         return [(at, f"{_quoted(instance)} is not one of the enum values {values}{more}")]
     if error.validator == "additionalProperties" and isinstance(instance, dict):
-        known = error.schema.get("properties") or {}
+        known = (schema.get("properties") if isinstance(schema, dict) else None) or {}
         extra = [name for name in instance if name not in known]
         return [
             (f"{at}/{pointer([name])[1:]}", f"property {_quoted(name)} not allowed by the schema")

@@ -134,3 +134,11 @@ def test_the_root_is_written_as_a_slash() -> None:
     assert mismatch_message("Notification 1", [("", "expected object, got array")]) == (
         "Notification 1 does not fit the notification schema (/: expected object, got array)."
     )
+
+
+def test_a_long_enum_is_cut_after_ten_values() -> None:
+    schema = {"enum": [f"v{n}" for n in range(30)]}
+    ((where, message),) = schema_errors(schema, "x")
+    assert where == ""
+    assert message.startswith('"x" is not one of the enum values "v0", "v1"')
+    assert message.endswith('"v9", …') and '"v10"' not in message
