@@ -9,13 +9,7 @@ the new property. The preview page passes axe and has no sideways scroll at 390 
 
 from __future__ import annotations
 
-import json
-import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -26,83 +20,13 @@ from tests.browser.conftest import log_in
 from tests.browser.test_pages import DESKTOP, PHONE, SCREENSHOTS, axe_violations, sideways_overflow
 from tests.browser.test_report_flow import REPORT_LIMIT_MS
 from tests.connectors.conftest import a_report, report_design
+from tests.connectors.loopback_api import LoopbackApi
 from tests.connectors.views.test_report_samples import NOTIFY, kept, steps
 from tests.factories import make_team, make_user
 from tests.worker_process import running_worker
 
 pytestmark = pytest.mark.browser
 NOTIFICATION = {"id": "o-2", "total": 20.5, "channel": "web"}
-
-
-class LoopbackApi:
-    """Registration (201 + Location, then one notification to the body's callbackUrl) and
-    DELETE (204, then 404 for a subscription already deleted)."""
-
-    def __init__(self, payload: Any) -> None:
-        self.payload = payload
-        self.hooks: dict[str, bool] = {}  # id -> deleted
-        self.delivered: list[int] = []  # the callback's answers
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> LoopbackApi:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def notify(self, callback_url: str) -> None:
-        time.sleep(0.2)  # after the registration's answer, as an event would come
-        request = urllib.request.Request(
-            callback_url,
-            data=json.dumps(self.payload).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as answer:
-                self.delivered.append(answer.status)
-        except urllib.error.HTTPError as refused:  # 410 once the report has ended
-            self.delivered.append(refused.code)
-
-
-def _handler(api: LoopbackApi) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def _answer(self, status: int, body: Any = None, **headers: str) -> None:
-            data = b"" if body is None else json.dumps(body).encode()
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length) or b"{}")
-            hook_id = str(len(api.hooks) + 1)
-            api.hooks[hook_id] = False
-            self._answer(201, {"id": hook_id}, Location=f"{api.base_url}/hooks/{hook_id}")
-            threading.Thread(target=api.notify, args=(body["callbackUrl"],), daemon=True).start()
-
-        def do_DELETE(self) -> None:
-            hook_id = self.path.rstrip("/").rsplit("/", 1)[-1]
-            if api.hooks.get(hook_id) is False:
-                api.hooks[hook_id] = True
-                self._answer(204)
-            else:
-                self._answer(404)
-
-    return Handler
 
 
 @pytest.fixture
