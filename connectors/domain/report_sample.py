@@ -74,7 +74,7 @@ def received_payload(steps: Any, step_index: int, number: int) -> ReceivedPayloa
         raise LookupError("This step of the report received no such notification.")
     try:
         value = json.loads(found["body"])
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack
         raise LookupError("This notification is not JSON.") from None
     return ReceivedPayload(
         operation_id=_operation_id(step["key"]) or "",
