@@ -72,6 +72,29 @@ def test_the_report_offers_the_button_in_the_step_that_received_it(people) -> No
     assert "Use as a notification sample" not in page.split("Receive a notification", 1)[0]
 
 
+@pytest.mark.parametrize(
+    ("received", "links", "label"),
+    [
+        ([kept(1, PAYLOAD), kept(2, "id=3", is_json=False)], [1], False),
+        ([kept(1, PAYLOAD), kept(2, {"id": "o-3"})], [1, 2], True),
+        ([kept(1, "a", is_json=False), kept(2, "b", is_json=False)], [], False),
+        ([kept(1, PAYLOAD) | {"body": None}], [], False),
+    ],
+)
+def test_only_usable_notifications_get_a_button(
+    people, received: list[dict[str, Any]], links: list[int], label: bool
+) -> None:
+    report = ended_report(people["draft"], *received)
+    page = (
+        client_for(people["owner"])
+        .get(reverse("connectors:report_detail", args=[people["draft"].pk, report.pk]))
+        .content.decode()
+    )
+    found = re.findall(r'href="([^"]+/sample/)"', page)
+    assert found == [sample_url(report, NOTIFY, number) for number in links]
+    assert ("<span>Use as a notification sample:</span>" in page) is label
+
+
 def test_get_shows_the_payload_and_the_schema_diff(people) -> None:
     report = ended_report(people["draft"])
     response = client_for(people["viewer"]).get(sample_url(report))
