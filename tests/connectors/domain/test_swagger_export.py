@@ -448,7 +448,8 @@ def test_passthrough_is_merged_verbatim_and_in_order() -> None:
         "definitions": {"Z": {"type": "string"}, "A": {"type": "integer"}},
     }
     doc = export_swagger(design)
-    assert list(doc["paths"]) == ["/zeta", "/hooks", "/alpha", "/hooks/{hookId}"]
+    # The trigger's own item keeps its passthrough place; its DELETE's new item follows it.
+    assert list(doc["paths"]) == ["/zeta", "/hooks", "/hooks/{hookId}", "/alpha"]
     assert list(doc["paths"]["/hooks"]) == [
         "parameters",
         "get",
