@@ -22,7 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.domain.design import DESIGN_VERSION, DesignError, clone_json, validate_design
-from connectors.domain.documents import DocumentError, check_tree, load_document
+from connectors.domain.documents import (
+    DocumentError,
+    check_content_size,
+    check_tree,
+    load_document,
+)
 from connectors.domain.properties_export import without_secrets
 from connectors.domain.swagger_import_general import import_general
 from connectors.domain.swagger_import_paths import PathsImport
@@ -94,7 +99,9 @@ def _build(doc: dict[str, Any], props: dict[str, Any]) -> tuple[dict[str, Any], 
 def _read(source: bytes | str | dict[str, Any], name: str) -> dict[str, Any]:
     try:
         if isinstance(source, dict):
-            return check_tree(source, name=name)  # type: ignore[no-any-return]
+            checked: dict[str, Any] = check_tree(source, name=name)
+            check_content_size(checked, name=name)
+            return checked
         if isinstance(source, bytes | str):
             return load_document(source, name=name)
     except DocumentError as exc:
