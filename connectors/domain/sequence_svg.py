@@ -202,11 +202,15 @@ def fit_label(message: Message, layout: Layout) -> str:
     return shorten_end(message.short if len(message.short) <= limit else message.text, limit)
 
 
-def _text(x: float, y: float, text: str, font: int, css: str, anchor: str = "middle") -> str:
+def _text(
+    x: float, y: float, text: str, font: int, css: str, anchor: str = "middle", fixed: bool = True
+) -> str:
+    """A text; ``fixed``: drawn with the length the layout counted on, whatever the font."""
     length = round(len(text) * CHAR_EM * font, 1)
+    sized = f'textLength="{length:g}" lengthAdjust="spacing" ' if fixed else ""
     return (
-        f'<text x="{x:g}" y="{y:g}" text-anchor="{anchor}" textLength="{length:g}" '
-        f'lengthAdjust="spacing" class="{css}">{escape(text)}</text>'
+        f'<text x="{x:g}" y="{y:g}" text-anchor="{anchor}" {sized}'
+        f'class="{css}">{escape(text)}</text>'
     )
 
 
@@ -220,7 +224,8 @@ def _participants(layout: Layout, target_name: str, bottom: int) -> list[str]:
         parts.append(
             f'<line x1="{x}" y1="36" x2="{x}" y2="{bottom}" class="seq-lifeline"/>'
             f'<rect x="{left:g}" y="8" width="{box:g}" height="28" rx="4" class="seq-actor"/>'
-            + _text(left + box / 2, 27, name, font, "seq-actor-name")
+            # A box wider than the name needs (sans, narrower than the counted width).
+            + _text(left + box / 2, 27, name, font, "seq-actor-name", fixed=False)
         )
     return parts
 

@@ -189,3 +189,32 @@ def test_the_diagram_check_notices_hidden_lines_and_a_clipped_label(
             "sequence-box-narrow")"""
     )
     assert diagram_problems(page) == ["2 diagrams shown, not 1"]
+
+
+def test_a_step_opened_by_hand_stays_open_while_the_report_polls(
+    new_page: Callable[[], Any], draft: ConnectorDraft
+) -> None:
+    steps = [
+        {"key": "setup", "title": "Export the design", "status": "passed", "detail": "Fine."},
+        {"key": "webhook:A:notify", "title": "Receive a notification", "status": "running"},
+    ]
+    report = services.report_start(
+        draft=draft, user=None, trigger_ids=[], target="simulator", enqueue=False
+    )
+    Report.objects.filter(pk=report.pk).update(status="running", steps=steps)
+    page = new_page()
+    console = console_errors(page)
+    log_in(page, draft.created_by.username)
+    page.goto(f"/drafts/{draft.pk}/reports/{report.pk}/")
+    first, running = page.locator("li.step details.step-fold").all()
+    assert not first.evaluate("d => d.open") and running.evaluate("d => d.open")
+    first.locator("summary").click()
+    running.locator("summary").click()
+    for _ in range(2):  # two polls: the fragment is swapped, the choices stay
+        with page.expect_response(lambda r: f"/reports/{report.pk}/" in r.url):
+            pass
+        page.wait_for_timeout(100)
+    first, running = page.locator("li.step details.step-fold").all()
+    assert first.evaluate("d => d.open") and not running.evaluate("d => d.open")
+    assert page.locator(".step-detail", has_text="Fine.").is_visible()
+    assert console == [], console
