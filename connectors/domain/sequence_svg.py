@@ -254,7 +254,8 @@ def _arrow(row: Message, index: int, layout: Layout, prefix: str, first: bool) -
     tip = x2 - 1 if x2 > x1 else x2 + 1
     number = ""
     if first:
-        number = _text(4, y - 6, str(row.step), layout.font, "seq-step", anchor="start")
+        left = layout.lane_x[0] - 8
+        number = _text(left, y - 6, str(row.step), layout.font, "seq-step", anchor="end")
     return (
         f'<g class="seq-msg kind-{row.kind} result-{row.result}"><title>{escape(row.full)}</title>'
         f'<line x1="{x1}" y1="{y}" x2="{tip}" y2="{y}" class="seq-arrow" '

@@ -115,6 +115,7 @@ def progress_context(report: Report) -> dict[str, Any]:
     waiting = bool(deadlines)
     seconds_left = max(0, math.ceil(max(deadlines) - time.time())) if deadlines else None
     target = "Simulator" if report.target_kind == Report.Target.SIMULATOR else "API"
+    items = step_items(report.steps)
     diagrams = {
         layout.name: mark_safe(
             sequence_svg(
@@ -130,7 +131,8 @@ def progress_context(report: Report) -> dict[str, Any]:
     return {
         "report": report,
         "step_counts": step_counts(report.steps),
-        "step_items": step_items(report.steps),
+        "step_items": items,
+        "failing_steps": [i for i in items if i["step"].get("status") in ("failed", "error")],
         "tested_triggers": tested_triggers(report),
         "duration": _duration(report),
         "diagram_wide": diagrams["wide"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -211,6 +212,10 @@ def test_the_failing_steps_are_open_and_the_passing_ones_folded(people) -> None:
     html = detail_html(people, report)
     opened = [" open" in step_fold(html, number, report) for number in range(1, 6)]
     assert opened == [False, True, False, True, True]
+    # The summary links to the steps that went wrong (failed or error), not to the others.
+    facts = html[html.index('class="report-facts"') : html.index("</dl>")]
+    links = [int(n) for n in re.findall(rf'href="#report-{report.pk}-step-(\d+)"', facts)]
+    assert links == [2, 5]
     # The failing step shows its exchange (request and response) open, and the finding's text.
     failing = html[
         html.index(f'id="report-{report.pk}-step-2"') : html.index(
