@@ -36,6 +36,7 @@ from connectors.domain.design import (
     VISIBILITIES,
 )
 from connectors.domain.package import ICON_MAX_BYTES, Icon, IconError, read_icon
+from connectors.domain.runner.inputs import TEST_VALUE, value_text
 from connectors.domain.schema_inference import SchemaInferenceError, parse_samples
 from connectors.domain.wizard_edit import (
     set_retry_interval,
@@ -48,12 +49,17 @@ from connectors.domain.wizard_sample import (
     default_sample_method,
     parse_sample_request,
 )
+from connectors.fields import JSONTextField
 
 Design = dict[str, Any]
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
 _OPERATION_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 _SAMPLE_SEPARATOR = re.compile(r"^\s*---\s*$", re.M)
 VISIBILITY_CHOICES = [(v, v) for v in VISIBILITIES]
+SECRET_TEST_VALUE = (
+    "This parameter holds a secret (format password): a test value would be exported for "
+    "everyone to read. Type it in the Test step instead."
+)
 # The maker portal's default icon background.
 DEFAULT_ICON_COLOUR = "#007ee5"
 
@@ -437,6 +443,7 @@ class ParameterForm(WizardForm):
     type = forms.ChoiceField(choices=[(t, t) for t in PRIMITIVE_TYPES])
     required = forms.BooleanField(required=False)
     default = _text(max_length=1000)
+    test_value = _text(max_length=1000, label="Test value")
     visibility = forms.ChoiceField(choices=VISIBILITY_CHOICES)
 
 
@@ -453,6 +460,7 @@ def parameter_initial(trigger: dict[str, Any]) -> list[dict[str, Any]]:
             "type": p.get("type", "string"),
             "required": p.get("required", False),
             "default": "" if p.get("default") is None else str(p["default"]),
+            "test_value": value_text((p.get("extras") or {}).get(TEST_VALUE)),
             "visibility": p.get("visibility", "none"),
         }
         for p in trigger["request"]["parameters"]
@@ -466,7 +474,7 @@ def apply_parameters(formset: Any, trigger: dict[str, Any], *, path: str | None 
 
     A removal that cannot be is an error on its row's Remove box (then ``ValidationError``): a
     path parameter stays while ``{name}`` is in the path, and the polling state parameter
-    stays while it is the state.
+    stays while it is the state. A test value on a secret parameter is refused the same way.
     """
     request = trigger["request"]
     path = request["path"] if path is None else path
@@ -479,6 +487,10 @@ def apply_parameters(formset: Any, trigger: dict[str, Any], *, path: str | None 
         if parameter is None:
             continue
         if not row.get("DELETE"):
+            if row.get("test_value") and _is_secret(parameter):
+                form.add_error("test_value", SECRET_TEST_VALUE)
+                refused = True
+                continue
             _edit_parameter(parameter, row)
             continue
         problem = _removal_problem(parameter, path, state)
@@ -519,6 +531,23 @@ def _edit_parameter(parameter: dict[str, Any], row: dict[str, Any]) -> None:
         parameter.pop("visibility", None)
     else:
         parameter["visibility"] = row["visibility"]
+    _set_test_value(parameter, row.get("test_value") or "")
+
+
+def _set_test_value(parameter: dict[str, Any], text: str) -> None:
+    """The parameter's test value (``x-ms-test-value``) from the form: an unchanged text keeps
+    the value as it was (a number stays a number), "" removes it."""
+    extras = parameter.get("extras") or {}
+    if not text:
+        if TEST_VALUE in extras:
+            del parameter["extras"][TEST_VALUE]
+    elif value_text(extras.get(TEST_VALUE)) != text:
+        parameter.setdefault("extras", {})[TEST_VALUE] = text
+
+
+def _is_secret(parameter: dict[str, Any]) -> bool:
+    extras = parameter.get("extras") or {}
+    return extras.get("format") == "password"
 
 
 def _removal_problem(parameter: dict[str, Any], path: str, state: str | None) -> str | None:
@@ -571,6 +600,11 @@ class ParameterAddForm(TriggerForm):
     summary = _text(max_length=200, help_text="The label users see.")
     description = _text(max_length=1000)
     default = _text(max_length=1000)
+    test_value = _text(
+        max_length=1000,
+        label="Test value",
+        help_text="Filled in for test reports; exported as x-ms-test-value. Never a secret.",
+    )
     visibility = forms.ChoiceField(choices=VISIBILITY_CHOICES)
 
     def clean_name(self) -> str:
@@ -629,6 +663,8 @@ class ParameterAddForm(TriggerForm):
             parameter["default"] = data["default"]
         if data["visibility"] != "none":
             parameter["visibility"] = data["visibility"]
+        if data.get("test_value"):
+            parameter["extras"] = {TEST_VALUE: data["test_value"]}
         parameters = trigger["request"]["parameters"]
         # A path parameter of a segment typed in the same Save was made by the path: fill it.
         made = next(
@@ -840,6 +876,6 @@ class PollingForm(TriggerForm):
 class OverwriteForm(forms.Form):
     """The conflict page's "overwrite with my edit": the design the user meant, in full."""
 
-    design = forms.JSONField(widget=forms.HiddenInput)
+    design = JSONTextField(widget=forms.HiddenInput, label="design")
     based_on_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)

@@ -1,4 +1,6 @@
-"""The form that starts a test report: target, simulator fault mode, triggers, credentials."""
+"""The form that starts a test report: target, simulator fault mode, triggers, credentials,
+and a value for every parameter (and required body property) the platform would ask a flow's
+author for (``connectors.domain.runner.inputs``)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,15 @@ from urllib.parse import urlsplit
 from django import forms
 
 from connectors.domain.runner.credentials import Credentials
+from connectors.domain.runner.inputs import (
+    RunInput,
+    RunValues,
+    chosen,
+    collect,
+    run_inputs,
+    value_text,
+)
+from connectors.domain.swagger_export import export_swagger
 from connectors.models import SimulatorSession
 
 CREDENTIAL_FIELDS = {
@@ -48,7 +59,13 @@ class ReportStartForm(forms.Form):
         required=False, max_length=8000, label="Access token", widget=forms.PasswordInput
     )
 
-    def __init__(self, *args: Any, design: dict[str, Any], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        design: dict[str, Any],
+        previous: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.security_type = design["security"].get("type", "none")
         triggers = self.fields["triggers"]
@@ -61,9 +78,51 @@ class ReportStartForm(forms.Form):
         for name in ("username", "password", "api_key", "token"):
             if name not in shown:
                 del self.fields[name]
+        self.inputs = run_inputs(design, [], export_swagger(design))
+        self._values, self._secret_values = RunValues(), dict[str, str]()
+        self._add_input_fields(RunValues.from_json(previous))
+
+    # -- the values typed in for the run ---------------------------------------------------------
+
+    def _add_input_fields(self, previous: RunValues) -> None:
+        """One text field per input, named ``value:<key>``, started from the last run's value
+        or else the design's test value; a secret one is a password field, never prefilled."""
+        for row in self.inputs:
+            before = previous.body.get(row.key) if row.is_body else previous.parameters.get(row.key)
+            start = before if before not in (None, "") else row.test_value
+            self.fields[input_field_name(row)] = forms.CharField(
+                required=False,
+                max_length=4000,
+                label=row.label,
+                initial="" if row.secret else value_text(start),
+                help_text=_input_help(row),
+                widget=forms.PasswordInput if row.secret else forms.TextInput,
+            )
+
+    def input_fields(self) -> list[tuple[RunInput, forms.BoundField]]:
+        return [(row, self[input_field_name(row)]) for row in self.inputs]
+
+    def _clean_inputs(self, data: dict[str, Any]) -> None:
+        """Type each value; a required input of a chosen trigger without one is an error at
+        its field, so nothing runs."""
+        rows = chosen(self.inputs, list(data.get("triggers") or []))
+        texts = {row.key: data.get(input_field_name(row)) or "" for row in rows}
+        collected = collect(rows, texts)
+        for key, message in collected.errors.items():
+            name = input_field_name(next(row for row in rows if row.key == key))
+            if name not in self.errors:
+                self.add_error(name, message)
+        self._values, self._secret_values = collected.values, collected.secrets
+
+    def run_values(self) -> RunValues:
+        return self._values
+
+    def secret_values(self) -> dict[str, str]:
+        return self._secret_values
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        self._clean_inputs(data)
         # A base URL the URLField already rejected has its error: one message is enough.
         if data.get("target") == "api" and "base_url" not in self.errors:
             url = data.get("base_url") or ""
@@ -86,3 +145,23 @@ class ReportStartForm(forms.Form):
             api_key=data.get("api_key") or None,
             token=data.get("token") or None,
         )
+
+
+def input_field_name(row: RunInput) -> str:
+    return f"value:{row.key}"
+
+
+_WHERE = {"path": "Path", "query": "Query", "header": "Header", "body": "Body property"}
+
+
+def _input_help(row: RunInput) -> str:
+    where = f"{_WHERE[row.location]} {'parameter ' if not row.is_body else ''}{row.key}"
+    kind = row.kind
+    if row.is_body and kind == "array":
+        kind = "array: a JSON array, or values separated by commas"
+    elif row.is_body and kind == "object":
+        kind = "object: JSON"
+    parts = [f"{where} ({kind}{'' if row.required else ', optional'})"]
+    if row.description:
+        parts.append(row.description)
+    return ". ".join(parts) + "."

@@ -35,8 +35,10 @@ from .forms import TriggerForm
 
 Design = dict[str, Any]
 _ROW_FIELDS = ("title", "description", "type", "format", "required", "visibility", "default")
+# The registration body's properties also have a test value (what a test run sends).
+_BODY_ROW_FIELDS = (*_ROW_FIELDS, "test_value")
 # Which field of a row an editor error belongs to.
-_ERROR_FIELDS = {**{name: name for name in _ROW_FIELDS}, "pointer": "title", "name": "title"}
+_ERROR_FIELDS = {**{name: name for name in _BODY_ROW_FIELDS}, "pointer": "title", "name": "title"}
 
 
 def trigger_index(design: Design, trigger: dict[str, Any]) -> int:
@@ -58,6 +60,7 @@ class SchemaForm(TriggerForm):
     """
 
     root = "body"
+    row_fields: tuple[str, ...] = _BODY_ROW_FIELDS
 
     def __init__(self, *args: Any, opened: frozenset[str] = frozenset(), **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -104,6 +107,13 @@ class SchemaForm(TriggerForm):
                 label="Default", required=False, initial=_shown_default(row.default)
             ),
         }
+        if "test_value" in self.row_fields:
+            fields["test_value"] = forms.CharField(
+                label="Test value",
+                required=False,
+                initial=_shown_default(row.test_value),
+                help_text="Sent by test reports; exported as x-ms-test-value. Never a secret.",
+            )
         for key, field in fields.items():
             self.fields[f"{name}_{key}"] = field
 
@@ -113,8 +123,9 @@ class SchemaForm(TriggerForm):
         for number, row in enumerate(self.rows):
             item: dict[str, Any] = {"row": row, "number": number, "loaded": False}
             if number in self.loaded:
-                fields = {key: self[f"p{number}_{key}"] for key in ("pointer", *_ROW_FIELDS)}
-                errors = any(fields[key].errors for key in _ROW_FIELDS)
+                keys = self.row_fields
+                fields = {key: self[f"p{number}_{key}"] for key in ("pointer", *keys)}
+                errors = any(fields[key].errors for key in keys)
                 item.update(fields, loaded=True, errors=errors)
             shown.append(item)
         return shown
@@ -130,7 +141,7 @@ class SchemaForm(TriggerForm):
             row = self.rows[number]
             values = {
                 key: self.cleaned_data[f"p{number}_{key}"]
-                for key in _ROW_FIELDS
+                for key in self.row_fields
                 if f"p{number}_{key}" in changed
             }
             if values:
@@ -186,6 +197,7 @@ class BodySchemaForm(SchemaForm):
 
 class NotificationSchemaForm(SchemaForm):
     root = "notification"
+    row_fields = _ROW_FIELDS
 
     def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
         if trigger.get("notification") is not None:

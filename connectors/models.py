@@ -275,6 +275,10 @@ class Report(models.Model):
     # Fernet token of the connection credentials (see services.credentials_seal); "" once the
     # run ended: they are needed only while it runs.
     credentials_sealed = models.TextField(blank=True)
+    # The values typed in for the run (``RunValues.as_json``: parameters by name, body
+    # properties by pointer); a secret parameter's value is sealed apart, like the credentials.
+    inputs = models.JSONField(default=dict, blank=True)
+    inputs_sealed = models.TextField(blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from .domain.runner.callbacks import WAIT_INTERVAL_SECONDS, Received
 from .domain.runner.credentials import REDACTED, SECRET_HEADERS, Credentials
+from .domain.runner.inputs import RunValues
 from .domain.runner.model import ReportResult, Step, to_junit
 from .domain.runner.plan import Plan, base_path
 from .models import CallbackHook, ConnectorDraft, ReceivedNotification, Report
@@ -69,6 +70,23 @@ def credentials_open(sealed: str) -> Credentials | None:
         return None  # a rotated SECRET_KEY: the run goes on without credentials
 
 
+def inputs_seal(values: dict[str, str]) -> str:
+    """The secret parameters' values of a run, sealed like the credentials ("" for none)."""
+    if not values:
+        return ""
+    return _fernet().encrypt(json.dumps(values).encode()).decode("ascii")
+
+
+def inputs_open(sealed: str) -> dict[str, str]:
+    if not sealed:
+        return {}
+    try:
+        data = json.loads(_fernet().decrypt(sealed.encode("ascii")))
+    except (InvalidToken, ValueError, TypeError):
+        return {}  # a rotated SECRET_KEY: the run reports the values as missing
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
 def _actor(user: AbstractBaseUser | AnonymousUser | None) -> Any:
     return user if user is not None and user.is_authenticated else None
 
@@ -98,9 +116,14 @@ def report_start(
     target: str,
     credentials: Credentials | None = None,
     fault: str = "none",
+    values: RunValues | None = None,
+    secret_values: dict[str, str] | None = None,
     enqueue: bool = True,
 ) -> Report:
-    """A queued report of ``draft``'s current design; the worker starts it after commit."""
+    """A queued report of ``draft``'s current design; the worker starts it after commit.
+
+    ``values``: what was typed in for the run (kept with the report); ``secret_values``: the
+    values of secret parameters, sealed like the credentials and erased when the run ends."""
     from .services import draft_design  # services imports this module
 
     target = _check_target(target)
@@ -113,6 +136,8 @@ def report_start(
         target_kind=Report.Target.SIMULATOR if target == SIMULATOR else Report.Target.API,
         base_url=target,
         credentials_sealed=credentials_seal(credentials),
+        inputs=(values or RunValues()).as_json(),
+        inputs_sealed=inputs_seal(secret_values or {}),
         started_by=_actor(user),
     )
     if target == SIMULATOR:
@@ -208,7 +233,10 @@ class DbCallbackFactory:
         return DbCallbackEndpoint(hook, url, fire_url)
 
 
-def _plan(report: Report, credentials: Credentials | None, base_url: str) -> Plan:
+def _plan(
+    report: Report, credentials: Credentials | None, base_url: str, secret_values: dict[str, str]
+) -> Plan:
+    values = RunValues.from_json(report.inputs)
     return Plan(
         design=report.design,
         trigger_ids=list(report.trigger_ids),
@@ -218,6 +246,8 @@ def _plan(report: Report, credentials: Credentials | None, base_url: str) -> Pla
         max_polls=settings.RUNNER_MAX_POLLS,
         max_sleep_seconds=settings.RUNNER_MAX_SLEEP_SECONDS,
         after_delete_wait_seconds=settings.RUNNER_AFTER_DELETE_WAIT_SECONDS,
+        parameter_values={**values.parameters, **secret_values},
+        body_values=values.body,
     )
 
 
@@ -230,7 +260,11 @@ def _claim(report_id: int) -> bool:
 
 def _finish(report_id: int, status: str, error: str = "") -> None:
     Report.objects.filter(pk=report_id).update(
-        status=status, error=error, finished_at=timezone.now(), credentials_sealed=""
+        status=status,
+        error=error,
+        finished_at=timezone.now(),
+        credentials_sealed="",
+        inputs_sealed="",
     )
 
 
@@ -238,8 +272,10 @@ def _run_setup(report: Report) -> tuple[Plan, list[str]]:
     """(the plan, the secrets to scrub) of a run of ``report``."""
     base_url = simulator_base_url(report) if report.simulator else report.base_url
     credentials = credentials_open(report.credentials_sealed)
+    secret_values = inputs_open(report.inputs_sealed)
     secrets_ = credentials.secrets() if credentials else []
-    return _plan(report, credentials, base_url), secrets_
+    secrets_ += [value for value in secret_values.values() if value]
+    return _plan(report, credentials, base_url, secret_values), secrets_
 
 
 def _stopped_message(exc: BaseException, secrets_: list[str]) -> str:
@@ -326,7 +362,11 @@ def report_mark_lost(*, report_id: int, reason: str = "") -> bool:
         "start the report again."
     )
     marked = Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
-        status=Report.Status.ERROR, error=reason, finished_at=timezone.now(), credentials_sealed=""
+        status=Report.Status.ERROR,
+        error=reason,
+        finished_at=timezone.now(),
+        credentials_sealed="",
+        inputs_sealed="",
     )
     if marked:
         logger.warning("report %s marked as error: worker lost", report_id)

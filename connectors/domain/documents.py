@@ -18,6 +18,7 @@ import datetime
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -245,7 +246,18 @@ def _json_error(text: str, exc: json.JSONDecodeError, name: str) -> DocumentErro
     before = text[:pos].rstrip()
     char = text[pos : pos + 1]
     reason = exc.msg[:1].lower() + exc.msg[1:]
-    if before.endswith(",") and char in ("}", "]"):
+    if exc.msg.startswith("Unterminated string"):
+        line, column = line_column(text, pos)
+        reason = (
+            f'the file ends inside a string opened at line {line}, column {column}; close it with "'
+        )
+        pos = len(text)
+    elif not text[pos:].strip():
+        reason = _cut_short(text)
+        pos = len(text)
+    elif char not in _JSON_SYNTAX:
+        reason = _unexpected(char)
+    elif before.endswith(",") and char in ("}", "]"):
         pos = len(before) - 1
         reason = f"trailing comma is not allowed in JSON; remove the ',' before '{char}'"
     elif char == "/" and text[pos + 1 : pos + 2] in ("/", "*"):
@@ -257,6 +269,39 @@ def _json_error(text: str, exc: json.JSONDecodeError, name: str) -> DocumentErro
     elif exc.msg.startswith("Expecting ',' delimiter"):
         reason = "expecting ',' between values; is a comma missing just before this?"
     return _error_at(text, pos, reason, name)
+
+
+# Every character JSON has a use for outside strings (``json`` reads the literals' letters).
+_JSON_SYNTAX = frozenset(" \t\n\r{}[],:\"-+.0123456789eEtrufalsnNIiy/'")
+
+
+def _unexpected(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    label = unicodedata.name(char, "")
+    what = f"{code} ({label})" if label else code
+    if char.isspace():
+        return f"unexpected character {what}: JSON allows only spaces, tabs and line breaks here"
+    return f"unexpected character {what}; remove it or put it inside a string"
+
+
+def _cut_short(text: str) -> str:
+    """Why a text that ends too early cannot be read: the bracket still open, innermost."""
+    opened: list[tuple[str, int]] = []
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            opened.append((token, match.start()))
+        elif token in "]}" and opened:
+            opened.pop()
+    if not opened:
+        return "the file ends where a value should be"
+    bracket, start = opened[-1]
+    line, column = line_column(text, start)
+    kind, closer = ("an object", "}") if bracket == "{" else ("an array", "]")
+    return (
+        f"the file ends inside {kind} opened at line {line}, column {column}; "
+        f"is the end of the file missing, or a '{closer}'?"
+    )
 
 
 def _yaml_loader_base() -> type[yaml.SafeLoader]:
@@ -304,6 +349,14 @@ def _load_yaml_text(text: str, *, name: str) -> Any:
         raise DocumentError(
             f"not valid YAML: {reason}", name=name, line=line, column=column
         ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, where it stands
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        code = f"U+{ord(char[:1] or chr(0)):04X}"
+        reason = (
+            f"not valid YAML: unexpected character {code}: YAML allows no control characters, "
+            f'not even in quotes; remove it, or write it as "\\u{code[2:]}" in double quotes'
+        )
+        raise _error_at(text, exc.position, reason, name) from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise DocumentError(f"not valid YAML: {exc}", name=name) from None
     return check_tree(value, name=name)

@@ -76,15 +76,15 @@ def export_properties(design: dict[str, Any]) -> dict[str, Any]:
     document: dict[str, Any] = {"properties": properties}
     for key, value in extra.items():
         document.setdefault(key, value)
-    return _without_secrets(document)
+    return without_secrets(document)
 
 
-def _without_secrets(value: Any) -> Any:
+def without_secrets(value: Any) -> Any:
     """``value`` minus every ``clientSecret`` (imported files carry placeholders or worse)."""
     if isinstance(value, dict):
-        return {k: _without_secrets(v) for k, v in value.items() if k.lower() != "clientsecret"}
+        return {k: without_secrets(v) for k, v in value.items() if k.lower() != "clientsecret"}
     if isinstance(value, list):
-        return [_without_secrets(item) for item in value]
+        return [without_secrets(item) for item in value]
     return value
 
 

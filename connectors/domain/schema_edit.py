@@ -56,6 +56,7 @@ class SchemaEdit:
     required: bool | None = None
     visibility: str | None = None
     default: Any = None
+    test_value: Any = None  # x-ms-test-value, typed as the default is
 
 
 def schema_apply(
@@ -129,6 +130,7 @@ def _plan(
     writes += _format(node, row, edit, kind)
     writes += _visibility(node, row, edit)
     writes += _default(node, row, edit, kind)
+    writes += _test_value(node, row, edit, kind)
     if edit.required is not None:
         if not isinstance(edit.required, bool):
             raise SchemaEditError("Required is yes or no.", field="required", pointer=row.pointer)
@@ -229,6 +231,29 @@ def _default(
     except ValueProblem as problem:
         raise SchemaEditError(str(problem), field="default", pointer=row.pointer) from None
     return [_setter(node, "default", value)]
+
+
+def _test_value(
+    node: dict[str, Any], row: SchemaRow, edit: SchemaEdit, kind: str | None
+) -> list[Write]:
+    """The property's test value (``x-ms-test-value``): never on the callback URL, which the
+    platform fills in, nor on a secret; typed like a default."""
+    raw = edit.test_value
+    if raw is None or raw == "":
+        return [] if raw is None else [_setter(node, "x-ms-test-value", "")]
+    if row.callback:
+        message = "The platform fills in the callback URL: it takes no test value."
+        raise SchemaEditError(message, field="test_value", pointer=row.pointer)
+    fmt = edit.format if edit.format is not None else node.get("format")
+    if fmt == "password":
+        message = "A secret takes no test value: everyone who reads the file would see it."
+        raise SchemaEditError(message, field="test_value", pointer=row.pointer)
+    items = row.items_type if edit.type in (None, row.type) else "string"
+    try:
+        value = read_default(raw, kind, items=items, fmt=fmt)
+    except ValueProblem as problem:
+        raise SchemaEditError(str(problem), field="test_value", pointer=row.pointer) from None
+    return [_setter(node, "x-ms-test-value", value)]
 
 
 def _setter(node: dict[str, Any], key: str, value: Any) -> Write:

@@ -72,6 +72,7 @@ class SchemaRow:
     items_type: str | None = None  # an array's item type
     in_array: bool = False  # under the items of an array (not a callback candidate)
     callback: bool = False  # receives the callback URL
+    test_value: Any = None  # x-ms-test-value: what a test run sends; None when there is none
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,7 @@ class _Walk:
                 items_type=type_of(self.items_of(node)),
                 in_array=at.in_array,
                 callback=at.pointer == self.callback or is_flag(node.get("x-ms-notification-url")),
+                test_value=node.get("x-ms-test-value"),
             )
         )
         if not stop and found.status == "ok":

@@ -79,7 +79,7 @@ def read_default(raw: Any, kind: str | None, *, items: str | None, fmt: Any) -> 
     if isinstance(raw, str) and kind != "string":
         try:
             value = json.loads(raw, parse_constant=_no_constant)
-        except ValueError:
+        except (ValueError, RecursionError):
             if kind is not None:
                 raise ValueProblem(EXPECTED[kind]) from None
     if not fits(value, kind):

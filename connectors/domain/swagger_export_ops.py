@@ -27,21 +27,34 @@ _TRIGGER_METADATA = {"kind": "query", "mode": "polling"}
 
 
 def export_paths(triggers: list[dict[str, Any]], extra: dict[str, Any]) -> dict[str, Any]:
-    """Passthrough paths (in their order) with every trigger and DELETE action written in."""
-    paths = dict(extra)
-    own: set[str] = set()  # path items of ``paths`` that are this export's copies
+    """Passthrough paths (in their order) with every trigger and DELETE action written in.
 
-    def item_at(path: str) -> dict[str, Any]:
-        if path not in own:
-            own.add(path)
-            kept = paths.get(path)  # a passthrough item is never written; a non-object is lost
-            paths[path] = dict(kept) if isinstance(kept, dict) else {}
-        return paths[path]
-
+    A path item that also holds passthrough operations keeps its place; the others are new.
+    New items go after the item of the trigger before them, so that the document lists the
+    triggers in the design's order and importing the export gives back the same trigger
+    order (and so the same bytes on the next export). With no trigger item in passthrough the
+    new items simply follow the passthrough paths.
+    """
+    wanted = _trigger_paths(triggers)
+    order = list(extra)
+    kept = [order.index(path) for path in wanted if path in extra]
+    cursor = kept[0] - 1 if kept else len(order) - 1
+    items: dict[str, dict[str, Any]] = {}
+    for path in wanted:
+        if path in items:
+            cursor = max(cursor, order.index(path))
+            continue
+        passthrough = extra.get(path)  # a passthrough item is never written; a non-object is lost
+        items[path] = dict(passthrough) if isinstance(passthrough, dict) else {}
+        if path in extra:
+            cursor = max(cursor, order.index(path))
+        else:
+            cursor += 1
+            order.insert(cursor, path)
     deletes_written: set[str] = set()
     for trigger in triggers:
         request = trigger["request"]
-        item = item_at(request["path"])
+        item = items[request["path"]]
         item[request["method"]] = _trigger_operation(trigger)
         if trigger.get("notification") is not None:
             item["x-ms-notification-content"] = _notification(trigger["notification"])
@@ -49,7 +62,18 @@ def export_paths(triggers: list[dict[str, Any]], extra: dict[str, Any]) -> dict[
         # Several triggers may share one DELETE (each holds a copy): the first copy is written.
         if action and action["path"] not in deletes_written:
             deletes_written.add(action["path"])
-            item_at(action["path"])["delete"] = _delete_operation(action)
+            items[action["path"]]["delete"] = _delete_operation(action)
+    return {path: items[path] if path in items else extra[path] for path in order}
+
+
+def _trigger_paths(triggers: list[dict[str, Any]]) -> list[str]:
+    """The path items the triggers write into, in the order they are written."""
+    paths: list[str] = []
+    for trigger in triggers:
+        paths.append(trigger["request"]["path"])
+        action = trigger.get("deleteAction")
+        if action:
+            paths.append(action["path"])
     return paths
 
 
@@ -143,6 +167,8 @@ def _parameter(
     if in_path and "x-ms-url-encoding" not in extras:
         out["x-ms-url-encoding"] = "single"
     merge_extras(out, extras)
+    if out.get("format") == "password":
+        out.pop("x-ms-test-value", None)  # a test value is for everyone to read: never a secret
     if in_path:
         out["required"] = True  # Swagger and PathParameterMustBeRequired both demand it
     return out

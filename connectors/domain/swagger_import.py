@@ -23,6 +23,7 @@ from typing import Any
 
 from connectors.domain.design import DESIGN_VERSION, DesignError, clone_json, validate_design
 from connectors.domain.documents import DocumentError, check_tree, load_document
+from connectors.domain.properties_export import without_secrets
 from connectors.domain.swagger_import_general import import_general
 from connectors.domain.swagger_import_paths import PathsImport
 from connectors.domain.swagger_import_polling import PolicyPool
@@ -81,7 +82,8 @@ def _build(doc: dict[str, Any], props: dict[str, Any]) -> tuple[dict[str, Any], 
         "general": general,
         "security": import_security(passthrough, connection, notes),
         "triggers": triggers,
-        "passthrough": {"swagger": passthrough, "properties": props_passthrough},
+        # The export never writes a client secret, so the design never keeps one either.
+        "passthrough": {"swagger": passthrough, "properties": without_secrets(props_passthrough)},
     }
     kept = [key for key in passthrough if key not in ("paths", "x-ms-connector-metadata")]
     if kept:

@@ -108,8 +108,15 @@ def model_parameter(entry: dict[str, Any], at: str, label: str, notes: list[str]
     _take_texts(modeled, extras)
     _take_visibility(modeled, extras, f"{label}, parameter '{name}'", notes)
     _note_leftovers(extras, ("required", "type"), f"{label}, parameter '{name}'", notes)
+    if location == "path" and next(iter(extras.items()), None) == _SINGLE_ENCODING:
+        # Where the export writes it for every path parameter: the design's default, so that
+        # importing an export gives back the design it came from.
+        del extras["x-ms-url-encoding"]
     modeled["extras"] = extras
     return modeled
+
+
+_SINGLE_ENCODING = ("x-ms-url-encoding", "single")
 
 
 def _model_body(entry: dict[str, Any], at: str, label: str, notes: list[str]) -> dict[str, Any]:

@@ -85,6 +85,7 @@ def import_polling(
             )
     _take_state_parameter(doc, trigger["request"]["parameters"], polling, label, notes)
     polling["retryInterval"] = _retry_interval(doc, trigger.get("responses"), label, notes)
+    _drop_retry_defaults(trigger.get("responses"))
     polling["policy"] = (
         pool.take(trigger["operationId"], label, notes) if trigger["operationId"] else None
     )
@@ -140,6 +141,17 @@ def _retry_interval(doc: dict[str, Any], responses: Any, label: str, notes: list
         f"{DEFAULT_RETRY_INTERVAL} s (Logic Apps' default polling recurrence)"
     )
     return DEFAULT_RETRY_INTERVAL
+
+
+def _drop_retry_defaults(responses: Any) -> None:
+    """The export writes the retry interval as the default of every ``Retry-After`` header it
+    finds: the defaults the file had are that interval now, so the design keeps none (and
+    importing an export gives back the same design)."""
+    for response in responses.values() if isinstance(responses, dict) else ():
+        headers = response.get("headers") if isinstance(response, dict) else None
+        for name, header in headers.items() if isinstance(headers, dict) else ():
+            if name.lower() == "retry-after" and isinstance(header, dict):
+                header.pop("default", None)
 
 
 def _is_seconds(value: Any) -> bool:

@@ -160,6 +160,11 @@ def _trigger_anchor(rest: list[str]) -> str:
     if rest[:2] == ["request", "callbackPointer"]:
         return "callback"
     if rest[:2] == ["request", "parameters"] and len(rest) > 2 and rest[2].isdigit():
+        if rest[3:4] == ["extras"] and rest[4:5] in (
+            ["x-ms-dynamic-values"],
+            ["x-ms-dynamic-list"],
+        ):
+            return f"dynamic-{rest[2]}"  # the parameter's Values, under its row
         field = rest[3] if len(rest) > 3 else "summary"
         return f"id_params-{rest[2]}-{field}"
     section = {"request": "request", "responses": "request", "notification": "notification"}

@@ -57,17 +57,20 @@ OPEN_STATUSES = frozenset({"failed", "error", "running"})
 
 def step_items(steps: Any) -> list[dict[str, Any]]:
     """The steps as the page lists them: numbered (the diagram names them by number), open
-    when they went wrong or run, or when they warn; the passing ones folded."""
+    when they went wrong or run, when they warn or list choices; the other ones folded."""
     items = []
     for number, step in enumerate(steps or [], start=1):
         if not isinstance(step, dict):
             continue
         warns = any(f.get("severity") == "warning" for f in step.get("findings") or [])
+        data = step.get("data")
+        # A dynamic-values step's choices are what the maker ran it for: shown, not folded.
+        listed = isinstance(data, dict) and bool(data.get("choices"))
         items.append(
             {
                 "number": number,
                 "step": step,
-                "open": step.get("status") in OPEN_STATUSES or warns,
+                "open": step.get("status") in OPEN_STATUSES or warns or listed,
             }
         )
     return items
@@ -169,7 +172,9 @@ def test_step_context(
             except Report.DoesNotExist as exc:
                 raise Http404("No such report.") from exc
     context: dict[str, Any] = {
-        "report_form": ReportStartForm(design=design, auto_id="report_%s"),
+        "report_form": ReportStartForm(
+            design=design, previous=shown.inputs if shown else None, auto_id="report_%s"
+        ),
         "recent_reports": recent,
     }
     if shown is not None:
@@ -185,6 +190,8 @@ def _start(request: HttpRequest, access: DraftAccess, form: ReportStartForm) -> 
         target=form.target_value(),
         credentials=form.credentials(),
         fault=form.cleaned_data.get("fault") or "none",
+        values=form.run_values(),
+        secret_values=form.secret_values(),
     )
 
 
@@ -204,6 +211,7 @@ def wizard_test_start(request: HttpRequest, draft_id: int) -> HttpResponse:
         return redirect(f"{url}?report={report.pk}")
     context = _step_context(request, access, "test")  # holds the Test step's own context
     context["report_form"] = form  # shown again with its errors
+    context["unsaved_edits"] = False  # the design is as saved: only the run's form was refused
     return render_page(request, "test", context, status=400)
 
 

@@ -93,7 +93,11 @@ def _field_url(draft_id: int, pointer: str | None) -> str:
     step, index, anchor = field_location(pointer)
     if index is None:
         return f"{step_url(draft_id, step)}#{anchor}"
-    tab = "request" if anchor.startswith("id_params-") else _ANCHOR_TABS.get(anchor, "general")
+    tab = (
+        "request"
+        if anchor.startswith(("id_params-", "dynamic-"))
+        else _ANCHOR_TABS.get(anchor, "general")
+    )
     return f"{trigger_url(draft_id, index, tab)}#{anchor}"
 
 
@@ -133,8 +137,9 @@ def render_page(
     if wants_fragment(request):
         name += "#wizard"
     # A refused save (400) shows the page with what was typed, not yet saved: it starts
-    # "dirty". (A 413 read nothing: it shows the saved values.)
-    context["unsaved_edits"] = request.method == "POST" and status == 400
+    # "dirty". (A 413 read nothing: it shows the saved values. A refused form that is not an
+    # edit of the design, such as the Test step's, says so by setting ``unsaved_edits``.)
+    context.setdefault("unsaved_edits", request.method == "POST" and status == 400)
     return render(request, name, context, status=status)
 
 

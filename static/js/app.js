@@ -56,8 +56,34 @@
     });
   });
 
+  // A report's start form shows the values of the ticked triggers only (all when none is
+  // ticked, as the run covers them all then). Without script every value shows; the server
+  // asks only for those of the chosen triggers.
+  function showRunInputs(form) {
+    var ticked = Array.prototype.map.call(
+      form.querySelectorAll("input[name='triggers']:checked"), function (box) { return box.value; });
+    var shown = 0;
+    form.querySelectorAll(".run-input").forEach(function (row) {
+      var used = (row.getAttribute("data-triggers") || "").split(" ");
+      row.hidden = ticked.length > 0 && !used.some(function (id) { return ticked.indexOf(id) >= 0; });
+      if (!row.hidden) shown += 1;
+    });
+    var section = form.querySelector(".run-inputs");
+    if (section) section.hidden = shown === 0;
+  }
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target && target.name === "triggers" && target.form && target.form.querySelector(".run-inputs")) {
+      showRunInputs(target.form);
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     showToasts(document);
     showCopyButtons(document);
+    document.querySelectorAll(".run-inputs").forEach(function (section) {
+      var form = section.closest("form");
+      if (form) showRunInputs(form);
+    });
   });
 })();

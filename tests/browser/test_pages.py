@@ -30,7 +30,7 @@ from connectors import services
 from connectors.invitation_links import invitation_url
 from connectors.models import ConnectorDraft, Invitation, Membership, Report
 from tests.browser.conftest import PASSWORD, log_in
-from tests.connectors.conftest import report_design
+from tests.connectors.conftest import github_design, report_design
 from tests.factories import add_member, make_draft, make_team, make_user
 
 pytestmark = pytest.mark.browser
@@ -98,6 +98,13 @@ class World:
         """A webhook trigger the simulator can serve (and pass, with no fault)."""
         return services.draft_create(
             team=self.team, user=self.owner, title="Orders", design=report_design(polling=False)
+        )
+
+    @functools.cached_property
+    def github(self) -> ConnectorDraft:
+        """The GitHub-style webhook: path parameters {owner} and {repo} without defaults."""
+        return services.draft_create(
+            team=self.team, user=self.owner, title="GitHub", design=github_design()
         )
 
     def report(self, fault: str) -> Report:
@@ -358,6 +365,39 @@ def wizard_test(page: Any, world: World) -> Any:
     return page.goto(f"/drafts/{report.draft_id}/wizard/test/")
 
 
+def wizard_trigger_parameters(page: Any, world: World) -> Any:
+    world.log_in(page)
+    return page.goto(f"/drafts/{world.github.pk}/wizard/triggers/0/?tab=request")
+
+
+def wizard_test_values_missing(page: Any, world: World) -> Any:
+    """The Test step sent without the values the run needs: errors at the fields."""
+    world.log_in(page)
+    page.goto(f"/drafts/{world.github.pk}/wizard/test/")
+    page.get_by_label("Owner").fill("octocat")
+    return submit(page, page.get_by_role("button", name="Run the report"))
+
+
+def swagger_editor(page: Any, world: World) -> Any:
+    """The Swagger editor, from the header bar's link; the code editor loaded."""
+    wizard("review")(page, world)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("link", name="Swagger editor").click()
+    page.locator(".cm-editor").wait_for()
+    return navigation.value
+
+
+def swagger_editor_error(page: Any, world: World) -> Any:
+    """A broken text saved from the Swagger editor: refused with its line and column."""
+    swagger_editor(page, world)
+    page.get_by_role("textbox", name="apiDefinition.swagger.json").click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.insert_text('{\n  "swagger": "2.0",\n  "paths": {,}\n}')
+    response = submit(page, page.get_by_role("button", name="Save", exact=True))
+    page.locator(".cm-lint-marker-error").wait_for()
+    return response
+
+
 def wizard_conflict(page: Any, world: World) -> Any:
     """Two saves of the same version: a teammate saves while this page is open."""
     draft = world.pushcut
@@ -418,8 +458,12 @@ KINDS = [
     Kind("wizard-definition", wizard("definition")),
     Kind("wizard-definition-empty", wizard_definition_empty),
     *(Kind(f"wizard-trigger-{tab}", wizard_trigger(tab)) for tab in TRIGGER_TABS),
+    Kind("wizard-trigger-parameters", wizard_trigger_parameters),
     Kind("wizard-test", wizard_test),
+    Kind("wizard-test-values-missing", wizard_test_values_missing, 400),
     Kind("wizard-review", wizard("review")),
+    Kind("wizard-swagger-editor", swagger_editor),
+    Kind("wizard-swagger-editor-error", swagger_editor_error, 400),
     Kind("wizard-conflict", wizard_conflict, 409),
     Kind("admin-login", admin_login),
 ]

@@ -3,6 +3,7 @@ reports in a given state, callback URLs a report handed out, a live site, loopba
 
 from __future__ import annotations
 
+import json
 import secrets
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.conf import settings
 from connectors import services
 from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
 from connectors.domain.design import new_design
+from connectors.domain.wizard_sample import apply_sample_request, parse_sample_request
 from connectors.models import CallbackHook, ConnectorDraft, Membership, Report, Team
 from tests.factories import add_member, make_team, make_user
 
@@ -49,6 +51,31 @@ def report_design(
                 item_samples=[{"id": 1, "status": "paid"}],
             )
         )
+    return design
+
+
+GITHUB_URL = "https://api.github.com/repos/{owner}/{repo}/hooks"
+GITHUB_BODY = {
+    "name": "web",
+    "active": True,
+    "events": ["issues"],
+    "config": {"url": "https://example.com/webhook", "content_type": "json"},
+}
+
+
+def github_design() -> dict[str, Any]:
+    """The GitHub-style webhook a maker builds with "Import from sample": path parameters
+    owner and repo without defaults, the callback at /config/url."""
+    design = new_design("GitHub")
+    design["general"]["host"] = "api.github.com"
+    trigger = new_webhook_trigger(
+        summary="When an issue is opened",
+        path="/hooks",
+        notification_samples=[{"action": "opened", "issue": {"number": 7}}],
+    )
+    sample = parse_sample_request(verb="POST", url=GITHUB_URL, body=json.dumps(GITHUB_BODY))
+    apply_sample_request(trigger, sample)
+    design["triggers"].append(trigger)
     return design
 
 

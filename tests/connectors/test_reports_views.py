@@ -276,3 +276,22 @@ def test_the_polled_badge_only_for_a_report_in_the_recent_list(people) -> None:
     url = reverse("connectors:report_detail", args=[people["draft"].pk, newest.pk])
     fragment = client.get(url, {"in_wizard": "1"}, HTTP_HX_REQUEST="true").content.decode()
     assert f'<span id="recent-status-{newest.pk}"' in fragment and "hx-swap-oob" in fragment
+
+
+def test_a_passing_step_that_lists_choices_stays_open(people) -> None:
+    listed = {
+        "key": "dynamic:p",
+        "title": "List the values",
+        "status": "passed",
+        "data": {
+            "parameter": "p",
+            "operation": "ListP",
+            "total": 1,
+            "choices": [{"title": "One", "value": "1"}],
+        },
+    }
+    plain = {"key": "a", "title": "A", "status": "passed", "data": {"choices": []}}
+    report = a_report(people["draft"], status="passed", steps=[listed, plain])
+    html = detail_html(people, report)
+    assert " open" in step_fold(html, 1, report) and " open" not in step_fold(html, 2, report)
+    assert 'class="choice-title">One</span>' in html

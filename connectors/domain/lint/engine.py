@@ -15,6 +15,7 @@ from typing import Any
 from ..properties_export import export_properties
 from ..swagger_export import export_swagger
 from . import (  # noqa: F401  (importing a rule module registers its rules)
+    dynamic,
     general,
     hybrid,
     lifecycle,

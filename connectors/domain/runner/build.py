@@ -76,16 +76,21 @@ def operation_request(
     swagger: dict[str, Any],
     values: dict[str, str],
 ) -> OperationRequest:
-    """URL with path parameters filled, plus query and header parameters that have a value."""
+    """URL with path parameters filled, plus query and header parameters that have a value.
+    ``missing`` names the path parameters, and the required query and header parameters, that
+    have neither a default nor a value."""
     request = OperationRequest(url="")
     by_name = {p.get("name"): p for p in parameters(raw_parameters, swagger)}
     for parameter in by_name.values():
         value = _value(parameter, values)
+        where = parameter.get("in")
         if value is None:
+            if where in ("query", "header") and parameter.get("required") is True:
+                request.missing.append(str(parameter.get("name")))
             continue
-        if parameter.get("in") == "query":
+        if where == "query":
             request.params[parameter["name"]] = value
-        elif parameter.get("in") == "header":
+        elif where == "header":
             request.headers[parameter["name"]] = value
 
     def fill(match: re.Match[str]) -> str:
@@ -103,17 +108,20 @@ def trigger_request(
     plan: Plan, trigger: dict[str, Any], swagger: dict[str, Any], step: Step
 ) -> OperationRequest | None:
     """The trigger's request for this run; None, with a finding on ``step``, when a path
-    parameter has neither a default nor a value given for the run."""
+    parameter (or a required query or header parameter) has neither a default nor a value
+    given for the run."""
     request = trigger["request"]
     call = operation_request(
         plan.base_url, request["path"], request.get("parameters"), swagger, plan.parameter_values
     )
     if call.missing:
+        names = ", ".join(dict.fromkeys(call.missing))
         step.add(
             "MissingParameterValue",
             "error",
-            f"The path parameter(s) {', '.join(call.missing)} of {request['path']} have no "
-            "default and no value for this run: give them a default or a value in the test form.",
+            f"The parameter(s) {names} of {request['path']} have no default and no value for "
+            "this run: type a value in the Test step (or pass --param NAME=VALUE), or give "
+            "them a test value on the trigger's Request tab.",
         )
         return None
     return call
@@ -168,7 +176,7 @@ def example_value(schema: Any, swagger: dict[str, Any], depth: int = 0) -> Any:
     schema = resolve(schema, swagger)
     if not isinstance(schema, dict) or depth > _MAX_DEPTH:
         return None
-    for key in ("default", "example", "x-example"):
+    for key in ("default", "x-ms-test-value", "example", "x-example"):
         if key in schema:
             return copy.deepcopy(schema[key])
     if schema.get("enum"):
@@ -189,7 +197,9 @@ def _example_object(schema: dict[str, Any], swagger: dict[str, Any], depth: int)
     for name, prop in properties.items():
         prop = resolve(prop, swagger)
         # Optional properties are sent only when the design gives them a value on purpose.
-        has_value = isinstance(prop, dict) and ("default" in prop or "example" in prop)
+        has_value = isinstance(prop, dict) and any(
+            key in prop for key in ("default", "example", "x-ms-test-value")
+        )
         if name in required or has_value:
             result[name] = example_value(prop, swagger, depth + 1)
     return result

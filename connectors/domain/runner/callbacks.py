@@ -34,7 +34,7 @@ class Received:
         if isinstance(self.body, bytes | str):
             try:
                 return True, json.loads(self.body)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack
                 return False, None
         return True, self.body
 

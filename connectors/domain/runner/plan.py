@@ -34,8 +34,10 @@ class Plan:
     max_sleep_seconds: float = 1.0
     # After the DELETE, how long to watch the callback for a delivery that should not come.
     after_delete_wait_seconds: float = 1.0
-    # Values for path (and other) parameters that have no default, by parameter name.
+    # Values typed in for the run (the Test step's form, ``--param``): parameters without a
+    # default by name, request body properties by JSON pointer (see ``inputs``).
     parameter_values: dict[str, str] = field(default_factory=dict)
+    body_values: dict[str, Any] = field(default_factory=dict)
 
     def triggers(self) -> list[dict[str, Any]]:
         """The design's triggers this run covers, in design order (all when none named)."""

@@ -1,4 +1,4 @@
-"""Run a report: the static checks, then each covered trigger's lifecycle.
+"""Run a report: the static checks, then each covered trigger's dynamic values and lifecycle.
 
 Purpose: the one entry point of the runner (``run_report``); the Celery task and
 ``manage.py run_trigger_test`` call it through the service layer. It never raises for what the
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from ..swagger_export import export_swagger
 from .callbacks import CallbackEndpoint, CallbackFactory, Received
 from .client import OutboundClient
+from .dynamic_values import run_dynamic_values
 from .model import ReportResult, Step
 from .plan import Plan
 from .polling import run_polling
@@ -52,6 +53,7 @@ def run_report(
         return ReportResult.from_steps(recorder.steps)
     run_static(plan, swagger, recorder)
     for trigger in triggers:
+        run_dynamic_values(plan, trigger, swagger, recorder)  # the author picks values first
         if trigger.get("kind") == "webhook":
             run_webhook(plan, trigger, swagger, recorder, callbacks)
         elif trigger.get("kind") == "polling":

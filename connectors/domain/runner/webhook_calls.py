@@ -48,14 +48,23 @@ _FAILED_REGISTRATION_HINTS = {
 }
 
 
-def registration_body(trigger: dict[str, Any], swagger: dict[str, Any], callback_url: str) -> Any:
-    """The body the platform would send: an example of the body schema plus the callback URL."""
+def registration_body(
+    trigger: dict[str, Any],
+    swagger: dict[str, Any],
+    callback_url: str,
+    values: dict[str, Any] | None = None,
+) -> Any:
+    """The body the platform would send: an example of the body schema, the values typed in
+    for the run at their pointers, and the callback URL."""
     request = trigger["request"]
     body = request.get("body")
     if isinstance(body, dict) and "ref" in body:
         body = resolve({"$ref": body["ref"]}, swagger)
     schema = body.get("schema") if isinstance(body, dict) else None
     value = example_value(schema, swagger) if schema else {}
+    for pointer, typed in (values or {}).items():
+        if pointer.startswith("/"):
+            value = set_at_pointer(value, pointer, typed)
     if request.get("callbackPointer"):
         value = set_at_pointer(value, request["callbackPointer"], callback_url)
     return value
@@ -77,7 +86,7 @@ def register(
             "The registration body has no callback URL property, so the API cannot know where to "
             "send notifications: choose the body property that receives the callback URL.",
         )
-    body = registration_body(trigger, swagger, callback_url)
+    body = registration_body(trigger, swagger, callback_url, plan.body_values)
     exchange = send_trigger_request(plan, trigger, swagger, recorder, step, json=body)
     if exchange is None or not _accepted(exchange, step):
         return False, None

@@ -1,5 +1,10 @@
 """``manage.py run_trigger_test DRAFT_ID``: run a test report now, without a worker (for CI).
 
+``--param NAME=VALUE`` (repeatable) gives a value the platform would ask a flow's author for:
+a parameter by name, a body property by its JSON pointer (``--param /config/events=push``).
+Values not given start from the design's test values; a required one still missing stops the
+command before anything runs.
+
 With ``--target simulator`` the command serves this app on an ephemeral 127.0.0.1 port in a
 background thread for the length of the run (the simulator and the callback receiver are its
 views), with SITE_URL pointing there, and allows loopback for this run only. Exits 1 when the
@@ -19,6 +24,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.testcases import LiveServerThread
 
 from connectors import services, services_reports
+from connectors.domain.runner.inputs import (
+    Collected,
+    InputError,
+    chosen,
+    collect,
+    parse_assignment,
+    run_inputs,
+    value_text,
+)
+from connectors.domain.swagger_export import export_swagger
 from connectors.models import ConnectorDraft, Report
 
 
@@ -52,12 +67,21 @@ class Command(BaseCommand):
         parser.add_argument("--target", default="simulator", help="simulator or an API base URL")
         parser.add_argument("--fault", default="none", help="simulator fault mode")
         parser.add_argument("--format", choices=["text", "json", "junit"], default="text")
+        parser.add_argument(
+            "--param",
+            action="append",
+            default=[],
+            dest="params",
+            metavar="NAME=VALUE",
+            help="a value for a parameter (or a body property's /pointer); repeatable",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             draft = ConnectorDraft.objects.get(pk=options["draft_id"], deleted_at__isnull=True)
         except ConnectorDraft.DoesNotExist as exc:
             raise CommandError(f"no draft {options['draft_id']}") from exc
+        collected = self.values(draft, options["triggers"], options["params"])
         try:
             report = services.report_start(
                 draft=draft,
@@ -65,6 +89,8 @@ class Command(BaseCommand):
                 trigger_ids=options["triggers"],
                 target=options["target"],
                 fault=options["fault"],
+                values=collected.values,
+                secret_values=collected.secrets,
                 enqueue=False,
             )
         except ValueError as exc:  # ReportTargetError, or an unknown fault mode
@@ -79,6 +105,27 @@ class Command(BaseCommand):
         self.stdout.write(self.render(report, options["format"]))
         if report.status != Report.Status.PASSED:
             raise SystemExit(1)
+
+    def values(self, draft: ConnectorDraft, triggers: list[str], params: list[str]) -> Collected:
+        """The run's values: the design's test values, overridden by ``--param``; an unknown
+        name or a required value still missing is an error before anything runs."""
+        design = services.draft_design(draft=draft)
+        rows = chosen(run_inputs(design, triggers, export_swagger(design)), triggers)
+        texts = {row.key: value_text(row.test_value) for row in rows if not row.secret}
+        for text in params:
+            try:
+                name, value = parse_assignment(text)
+            except InputError as exc:
+                raise CommandError(f"--param {exc}") from exc
+            if all(row.key != name for row in rows):
+                known = ", ".join(row.key for row in rows) or "none"
+                raise CommandError(f"--param {name}: no such value for this run (known: {known})")
+            texts[name] = value
+        collected = collect(rows, texts)
+        if collected.errors:
+            problems = "; ".join(f"{key}: {message}" for key, message in collected.errors.items())
+            raise CommandError(f"{problems} (give it with --param NAME=VALUE)")
+        return collected
 
     def render(self, report: Report, fmt: str) -> str:
         if fmt == "json":

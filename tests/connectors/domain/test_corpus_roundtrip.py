@@ -190,3 +190,53 @@ def test_exporters_never_change_the_design_and_share_only_when_asked(connector: 
     design_parts = _identities(design, set())
     assert not design_parts & _identities(separate, set())
     assert not design_parts & _identities(properties, set())
+
+
+def _exported(design: dict[str, Any]) -> tuple[str, str]:
+    swagger = json.dumps(export_swagger(design), indent=4, ensure_ascii=False)
+    return swagger, json.dumps(export_properties(design), indent=4, ensure_ascii=False)
+
+
+def _reimport(files: tuple[str, str]) -> dict[str, Any]:
+    return validate_design(import_connector(files[0], files[1]).design)
+
+
+@pytest.mark.parametrize("connector", WELL_FORMED)
+def test_importing_the_export_gives_the_same_design_and_the_same_bytes(connector: str) -> None:
+    design = _design(connector)
+    first = _exported(design)
+    again = _reimport(first)
+    assert again == design
+    assert _exported(again) == first
+
+
+def _with_delete_beside_each_trigger(connector: str) -> list[tuple[str, dict[str, Any]]]:
+    """The connector with a DELETE added to the path item of a trigger, one variant each."""
+    original = _read(CORPUS / connector, SWAGGER_FILE)
+    variants = []
+    for path, item in original.get("paths", {}).items():
+        trigger = any(isinstance(op, dict) and "x-ms-trigger" in op for op in item.values())
+        if trigger and "delete" not in item:
+            doc = json.loads(json.dumps(original))
+            doc["paths"][path]["delete"] = {"responses": {"200": {"description": "OK"}}}
+            variants.append((path, doc))
+    return variants
+
+
+@pytest.mark.parametrize("connector", ["DocuSign", "DeskDirector", "MicrosoftGraphSecurity"])
+def test_a_trigger_sharing_its_path_item_with_a_delete_exports_the_same_bytes_again(
+    connector: str,
+) -> None:
+    """Such a path item stays in passthrough, in its place: the triggers around it must keep
+    their order in the export, or the next import reorders them (and the next export)."""
+    properties = (CORPUS / connector / PROPERTIES_FILE).read_text(encoding="utf-8-sig")
+    variants = _with_delete_beside_each_trigger(connector)
+    assert variants
+    for path, doc in variants:
+        design = validate_design(import_connector(json.dumps(doc), properties).design)
+        first = _exported(design)
+        again = _reimport(first)
+        assert [t["operationId"] for t in again["triggers"]] == [
+            t["operationId"] for t in design["triggers"]
+        ], path
+        assert _exported(again) == first, path

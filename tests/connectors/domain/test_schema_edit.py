@@ -591,3 +591,53 @@ def test_a_callback_must_be_a_text_property_outside_lists(pointer: str) -> None:
         schema_set_callback(design, 0, pointer)
     assert (caught.value.field, caught.value.pointer) == ("pointer", pointer)
     assert design == before
+
+
+# --- a body property's test value (x-ms-test-value) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("edit", "location", "value"),
+    [
+        (SchemaEdit("/name", test_value="web"), f"{BODY}/properties/name", "web"),
+        (SchemaEdit("/active", test_value="true"), f"{BODY}/properties/active", True),
+        (SchemaEdit("/events", test_value='["push"]'), f"{BODY}/properties/events", ["push"]),
+        (
+            SchemaEdit("/config/content_type", test_value="json"),
+            f"{BODY}/properties/config/properties/content_type",
+            "json",
+        ),
+    ],
+)
+def test_a_test_value_is_written_typed_and_exported(
+    edit: SchemaEdit, location: str, value: Any
+) -> None:
+    design = github()
+    schema_apply(design, 0, "body", [edit])
+    assert at(design, location)["x-ms-test-value"] == value
+    assert schema_rows(design, 0, "body")[0].test_value == at(
+        design, f"{BODY}/properties/name"
+    ).get("x-ms-test-value")
+    exported(design)
+    schema_apply(design, 0, "body", [SchemaEdit(edit.pointer, test_value="")])
+    assert "x-ms-test-value" not in at(design, location)
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (SchemaEdit("/config/url", test_value="https://x.test/"), "fills in the callback URL"),
+        (SchemaEdit("/name", format="password", test_value="s3cret"), "A secret takes no test"),
+        (SchemaEdit("/active", test_value="maybe"), "true or false"),
+    ],
+)
+def test_a_test_value_is_refused_on_the_callback_a_secret_or_a_wrong_type(
+    edit: SchemaEdit, words: str
+) -> None:
+    design = github()
+    before = copy.deepcopy(design)
+    with pytest.raises(SchemaEditError) as caught:
+        schema_apply(design, 0, "body", [edit])
+    assert (caught.value.field, caught.value.pointer) == ("test_value", edit.pointer)
+    assert words in str(caught.value)
+    assert design == before

@@ -225,3 +225,41 @@ def test_samples_sent_back_with_other_line_breaks_keep_the_schema_edits(
     assert client.post(opened, data).status_code == 302
     schema = saved(github)["triggers"][0]["notification"]["schema"]
     assert schema["properties"]["action"]["x-ms-summary"] == "Action taken"
+
+
+def test_a_body_property_test_value_is_saved_and_starts_the_test_step(
+    owner: Any, github: ConnectorDraft
+) -> None:
+    client = client_for(owner)
+    opened = url(github, "body:/events", "body:/config/url")
+    page = client.get(opened).content.decode()
+    events, callback = row_fields(page, "/events"), row_fields(page, "/config/url")
+    assert f'name="{events}_test_value"' in page
+    assert f'name="{callback}_test_value"' not in page  # the platform fills the callback in
+    data = page_data(client, opened, **{f"{events}_test_value": '["issues", "push"]'})
+    assert client.post(url(github), data).status_code == 302
+    node = saved(github)["triggers"][0]["request"]["body"]["schema"]["properties"]["events"]
+    assert node["x-ms-test-value"] == ["issues", "push"]
+    test_step = client.get(reverse("connectors:wizard_step", args=[github.pk, "test"]))
+    assert 'name="value:/events" value="[&quot;issues&quot;, &quot;push&quot;]"' in (
+        test_step.content.decode().replace('type="text" ', "")
+    )
+    # A notification property has no test value: nothing sends it.
+    opened = url(github, "notification:/action")
+    add = page_data(client, url(github), **{"properties-add_name": "action"})
+    client.post(url(github), {**add, "action": "add-notification-property"})
+    notification = client.get(opened).content.decode()
+    assert row_fields(notification, "/action", editor="properties")
+    assert "_test_value" not in notification
+
+
+def test_a_test_value_of_the_wrong_type_is_refused_at_its_field(
+    owner: Any, github: ConnectorDraft
+) -> None:
+    client = client_for(owner)
+    opened = url(github, "body:/active")
+    active = row_fields(client.get(opened).content.decode(), "/active")
+    response = client.post(url(github), page_data(client, opened, **{f"{active}_test_value": "x"}))
+    assert response.status_code == 400
+    assert "true or false" in response.content.decode()
+    assert "x-ms-test-value" not in str(saved(github))

@@ -57,7 +57,16 @@ REQUIRED_RULES = [
     "SchemaReferenceNotFound",
     "SchemaRefLoopNotAllowed",
 ]
-TABLES = ["general", "operation", "parameter", "response", "webhook", "hybrid", "lifecycle"]
+TABLES = [
+    "general",
+    "operation",
+    "parameter",
+    "response",
+    "webhook",
+    "hybrid",
+    "lifecycle",
+    "dynamic",
+]
 
 
 def test_required_rules_are_registered() -> None:
