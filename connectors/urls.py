@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("connectors.views.invitations")),
     path("", include("connectors.views.wizard")),
     path("", include("connectors.views.reports")),
+    path("", include("connectors.views.report_samples")),
     # Machine endpoints: no login, no CSRF (APIs call them, not browsers).
     path("", include("connectors.views.hooks")),
     path("", include("connectors.views.simulator")),

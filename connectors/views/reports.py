@@ -23,6 +23,8 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseStopPolling
 
 from connectors import selectors, services, services_reports
+from connectors.domain.report_sample import received_payloads
+from connectors.domain.runner.inputs import listed_choices
 from connectors.domain.sequence_svg import NARROW, WIDE, sequence_svg
 from connectors.forms_reports import ReportStartForm
 from connectors.models import Report
@@ -57,20 +59,24 @@ OPEN_STATUSES = frozenset({"failed", "error", "running"})
 
 def step_items(steps: Any) -> list[dict[str, Any]]:
     """The steps as the page lists them: numbered (the diagram names them by number), open
-    when they went wrong or run, when they warn or list choices; the other ones folded."""
+    when they went wrong or run, when they warn or offer something to take (choices, a
+    notification to use as a sample); the other ones folded."""
     items = []
     for number, step in enumerate(steps or [], start=1):
         if not isinstance(step, dict):
             continue
         warns = any(f.get("severity") == "warning" for f in step.get("findings") or [])
         data = step.get("data")
-        # A dynamic-values step's choices are what the maker ran it for: shown, not folded.
-        listed = isinstance(data, dict) and bool(data.get("choices"))
+        # What the maker can take from a step is shown, not folded: a dynamic-values step's
+        # choices, the notifications a step received (each can become a sample).
+        offers = (isinstance(data, dict) and bool(data.get("choices"))) or bool(
+            received_payloads(step)
+        )
         items.append(
             {
                 "number": number,
                 "step": step,
-                "open": step.get("status") in OPEN_STATUSES or warns or listed,
+                "open": step.get("status") in OPEN_STATUSES or warns or offers,
             }
         )
     return items
@@ -173,7 +179,10 @@ def test_step_context(
                 raise Http404("No such report.") from exc
     context: dict[str, Any] = {
         "report_form": ReportStartForm(
-            design=design, previous=shown.inputs if shown else None, auto_id="report_%s"
+            design=design,
+            previous=shown.inputs if shown else None,
+            choices=listed_choices(shown.steps) if shown else None,
+            auto_id="report_%s",
         ),
         "recent_reports": recent,
     }

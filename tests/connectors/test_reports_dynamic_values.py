@@ -57,3 +57,13 @@ def test_the_report_page_lists_the_choices_under_their_step(settings: Any) -> No
     start = steps.index("List the values of project")
     assert start < steps.index('choice-title">Project 1<') < steps.index("First call (baseline)")
     assert API_KEY not in html
+
+    # The Test step offers the listed values for the next run's "project" value.
+    test_step = reverse("connectors:wizard_step", args=[draft.pk, "test"])
+    form = client.get(f"{test_step}?report={report.pk}").content.decode()
+    field = form.split('name="value:project"')[1].split(">")[0]
+    assert 'list="report_choices_' in field
+    datalist = form.split('<datalist id="report_choices_')[1].split("</datalist>")[0]
+    assert '<option value="1">Project 1</option>' in datalist
+    assert datalist.count("<option") == 50
+    assert "Pick one of the 50 values the last report listed, or type one." in form

@@ -295,3 +295,18 @@ def test_a_passing_step_that_lists_choices_stays_open(people) -> None:
     html = detail_html(people, report)
     assert " open" in step_fold(html, 1, report) and " open" not in step_fold(html, 2, report)
     assert 'class="choice-title">One</span>' in html
+
+
+def test_a_passing_step_that_received_a_notification_stays_open(people) -> None:
+    """Its "Use as a notification sample" is the step's point: shown, not folded."""
+    received = {"number": 1, "json": True, "body": '{"id": 1}'}
+    steps = [
+        {"key": "webhook:OnOrderCreated:notify", "title": "Receive", "status": "passed",
+         "received": [received]},
+        {"key": "webhook:OnOrderCreated:deliver-once", "title": "Once", "status": "passed",
+         "received": [{**received, "json": False}]},
+    ]  # fmt: skip
+    report = a_report(people["draft"], status="passed", steps=steps)
+    html = detail_html(people, report)
+    assert " open" in step_fold(html, 1, report) and " open" not in step_fold(html, 2, report)
+    assert html.count("Use as a notification sample") == 1

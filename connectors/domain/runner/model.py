@@ -88,6 +88,9 @@ class Step:
     # What a step found that the report shows besides its findings, as JSON: a dynamic-values
     # step's {"parameter", "operation", "choices": [{"value", "title"}], "total"}.
     data: dict[str, Any] = field(default_factory=dict)
+    # The notifications the step's callback URL received, as ``callbacks.kept_notifications``
+    # keeps them (the report offers each JSON one as a notification sample).
+    received: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, code: str, severity: str, message: str, pointer: str | None = None) -> None:
         self.findings.append(Finding(code, severity, message, pointer))
@@ -106,6 +109,7 @@ class Step:
             "detail": self.detail,
             "wait_until": self.wait_until,
             "data": self.data,
+            "received": self.received,
         }
 
     @classmethod
@@ -120,6 +124,7 @@ class Step:
             detail=data.get("detail", ""),
             wait_until=data.get("wait_until"),
             data=data.get("data") or {},
+            received=list(data.get("received") or []),
         )
 
 

@@ -262,3 +262,20 @@ def test_a_deeply_nested_answer_or_notification_is_not_json_rather_than_a_crash(
     )
     assert exchange.json_body() == (False, None)
     assert Received(body=deep).parsed() == (False, None)
+
+
+def test_the_values_a_report_listed_are_offered_by_parameter() -> None:
+    from connectors.domain.runner.inputs import listed_choices
+
+    steps = [
+        {"key": "register", "data": None},
+        {"data": {"parameter": "project", "choices": [{"value": 7, "title": "Seven"}]}},
+        {"data": {"parameter": "board", "choices": []}},  # listed nothing: nothing to offer
+        {"data": {"parameter": "team", "choices": [{"title": "no value"}, {"value": True}]}},
+        "junk",
+    ]
+    assert listed_choices(steps) == {
+        "project": [{"value": "7", "title": "Seven"}],
+        "team": [{"value": "true", "title": ""}],
+    }
+    assert listed_choices(None) == {}
