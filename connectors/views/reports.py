@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseStopPolling
 
 from connectors import selectors, services, services_reports
 from connectors.domain.report_sample import received_payloads
-from connectors.domain.runner.inputs import listed_choices
+from connectors.domain.runner.inputs import RunValues, listed_choices, value_text
 from connectors.domain.sequence_svg import NARROW, WIDE, sequence_svg
 from connectors.forms_reports import ReportStartForm
 from connectors.models import Report
@@ -148,7 +148,15 @@ def progress_context(report: Report) -> dict[str, Any]:
         "diagram_narrow": diagrams["narrow"],
         "waiting_for_event": waiting,
         "seconds_left": seconds_left,
+        "run_values": run_values(report),
     }
+
+
+def run_values(report: Report) -> list[tuple[str, str]]:
+    """The values typed in for the run (secret ones are sealed apart and never shown)."""
+    values = RunValues.from_json(report.inputs)
+    shown = [(name, value) for name, value in values.parameters.items()]
+    return shown + [(pointer, value_text(value)) for pointer, value in values.body.items()]
 
 
 def recent_report_ids(report: Report) -> set[int]:
