@@ -23,9 +23,9 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseStopPolling
 
 from connectors import selectors, services, services_reports
-from connectors.domain.report_sample import received_payloads
+from connectors.domain.runner.diagram import NARROW, WIDE, sequence_svg
 from connectors.domain.runner.inputs import RunValues, listed_choices, value_text
-from connectors.domain.sequence_svg import NARROW, WIDE, sequence_svg
+from connectors.domain.runner.samples import received_payloads
 from connectors.forms_reports import ReportStartForm
 from connectors.models import Report
 

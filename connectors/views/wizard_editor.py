@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods
 from connectors import services
 from connectors.domain.documents import MAX_FILE_BYTES
 from connectors.domain.pointer_positions import pointer_spans
-from connectors.domain.swagger_edit import EditorTextError, import_edited_swagger
-from connectors.domain.swagger_export import dump_json, dump_yaml, export_swagger
+from connectors.domain.swagger.exporting.definition import dump_json, dump_yaml, export_swagger
+from connectors.domain.swagger.importing.text import EditorTextError, import_edited_swagger
 from connectors.forms_editor import FORMATS, SwaggerEditorForm
 
 from .access import DraftAccess, draft_access

@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..properties_export import export_properties
-from ..swagger_export import export_swagger
-from . import (  # noqa: F401  (importing a rule module registers its rules)
+from connectors.domain.lint import (  # noqa: F401  (importing a rule module registers its rules)
     dynamic,
     general,
     hybrid,
@@ -27,9 +25,11 @@ from . import (  # noqa: F401  (importing a rule module registers its rules)
     responses,
     webhooks,
 )
-from .context import Context
-from .fields import design_field
-from .model import RULES, Finding, Hit, Rule, rule
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.fields import design_field
+from connectors.domain.lint.model import RULES, Finding, Hit, Rule, rule
+from connectors.domain.swagger.exporting.definition import export_swagger
+from connectors.domain.swagger.exporting.properties import export_properties
 
 FAILED = "LinterRuleFailed"
 

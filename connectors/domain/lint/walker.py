@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..design import HTTP_METHODS
-from ..swagger_refs import is_flag
-from .refs import Resolver, join
+from connectors.domain.design import HTTP_METHODS
+from connectors.domain.lint.refs import Resolver, join
+from connectors.domain.refs import is_flag
 
 # Deeper than this a schema is certainly wrong (Microsoft's SchemaTooDeep); stop walking there.
 MAX_DEPTH = 40

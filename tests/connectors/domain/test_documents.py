@@ -318,8 +318,8 @@ def test_deep_yaml_gets_our_message_whichever_parser_notices_first(data: str) ->
 def test_a_swagger_that_imports_exports_to_a_file_that_imports_again() -> None:
     """A compact 2.9 MB swagger: its indented export is over twice as large, yet the same
     content, so it imports again (it did not when the limit measured the file's bytes)."""
-    from connectors.domain.swagger_export import dump_json, export_swagger
-    from connectors.domain.swagger_import import import_connector
+    from connectors.domain.swagger.exporting.definition import dump_json, export_swagger
+    from connectors.domain.swagger.importing.connector import import_connector
 
     definitions = {
         f"Thing{i}": {

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from connectors import services, services_reports
 from connectors.domain.runner.inputs import RunValues
-from connectors.domain.swagger_export import export_swagger
+from connectors.domain.swagger.exporting.definition import export_swagger
 from connectors.models import Report
 from tests.connectors.conftest import a_report, github_design
 from tests.factories import client_for, make_team, make_user
