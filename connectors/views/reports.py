@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseStopPolling
 
 from connectors import selectors, services, services_reports
 from connectors.domain.runner.diagram import NARROW, WIDE, sequence_svg
-from connectors.domain.runner.inputs import RunValues, listed_choices, value_text
+from connectors.domain.runner.inputs import RunValues, value_text
 from connectors.domain.runner.samples import received_payloads
 from connectors.forms_reports import ReportStartForm
 from connectors.models import Report
@@ -165,41 +165,8 @@ def recent_report_ids(report: Report) -> set[int]:
     return {item.pk for item in recent}
 
 
-def test_step_context(
-    request: HttpRequest,
-    access: DraftAccess,
-    design: dict[str, Any],
-) -> dict[str, Any]:
-    """The wizard's Test step: the start form, the recent reports, the chosen one's progress.
-
-    ``?report=N`` picks the report shown live (the one just started redirects there); without
-    it the newest report of the draft is shown.
-    """
-    recent = list(selectors.report_list(draft=access.draft, limit=WIZARD_RECENT_REPORTS))
-    shown: Report | None = recent[0] if recent else None
-    wanted = request.GET.get("report", "")
-    if wanted.isascii() and wanted.isdigit():
-        shown = next((r for r in recent if r.pk == int(wanted)), None)
-        if shown is None:
-            try:
-                shown = selectors.report_get(draft=access.draft, report_id=int(wanted))
-            except Report.DoesNotExist as exc:
-                raise Http404("No such report.") from exc
-    context: dict[str, Any] = {
-        "report_form": ReportStartForm(
-            design=design,
-            previous=shown.inputs if shown else None,
-            choices=listed_choices(shown.steps) if shown else None,
-            auto_id="report_%s",
-        ),
-        "recent_reports": recent,
-    }
-    if shown is not None:
-        context.update(progress_context(shown))
-    return context
-
-
-def _start(request: HttpRequest, access: DraftAccess, form: ReportStartForm) -> Report:
+def report_start_from(request: HttpRequest, access: DraftAccess, form: ReportStartForm) -> Report:
+    """Start the report ``form`` (a valid ``ReportStartForm``) asks for."""
     return services.report_start(
         draft=access.draft,
         user=request.user,
@@ -212,26 +179,6 @@ def _start(request: HttpRequest, access: DraftAccess, form: ReportStartForm) -> 
     )
 
 
-@require_http_methods(["POST"])
-@login_required
-def wizard_test_start(request: HttpRequest, draft_id: int) -> HttpResponse:
-    """Start a report from the wizard's Test step and come back to it, showing its progress."""
-    from .wizard import _step_context  # the wizard module imports this one
-    from .wizard_common import render_page
-
-    access = draft_access(request, draft_id, role="editor")
-    design = services.draft_design(draft=access.draft, copy=False)
-    form = ReportStartForm(request.POST, design=design, auto_id="report_%s")
-    if form.is_valid():
-        report = _start(request, access, form)
-        url = reverse("connectors:wizard_step", args=[access.draft.pk, "test"])
-        return redirect(f"{url}?report={report.pk}")
-    context = _step_context(request, access, "test")  # holds the Test step's own context
-    context["report_form"] = form  # shown again with its errors
-    context["unsaved_edits"] = False  # the design is as saved: only the run's form was refused
-    return render_page(request, "test", context, status=400)
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def report_list(request: HttpRequest, draft_id: int) -> HttpResponse:
@@ -241,7 +188,7 @@ def report_list(request: HttpRequest, draft_id: int) -> HttpResponse:
     design = services.draft_design(draft=access.draft)
     form = ReportStartForm(request.POST or None, design=design)
     if request.method == "POST" and form.is_valid():
-        report = _start(request, access, form)
+        report = report_start_from(request, access, form)
         return redirect("connectors:report_detail", draft_id=access.draft.pk, report_id=report.pk)
     context = {
         "access": access,
@@ -294,7 +241,6 @@ def report_junit(request: HttpRequest, draft_id: int, report_id: int) -> HttpRes
 
 urlpatterns = [
     path("drafts/<int:draft_id>/reports/", report_list, name="report_list"),
-    path("drafts/<int:draft_id>/wizard/test/start/", wizard_test_start, name="wizard_test_start"),
     path("drafts/<int:draft_id>/reports/<int:report_id>/", report_detail, name="report_detail"),
     path(
         "drafts/<int:draft_id>/reports/<int:report_id>/report.json", report_json, name="report_json"

@@ -29,7 +29,6 @@ from connectors.domain.wizard.messages import revision_message
 
 from .access import DraftAccess, draft_access, wants_fragment
 from .limits import body_limited
-from .reports import test_step_context
 from .wizard_common import (
     STEPS,
     conflict_page,
@@ -41,6 +40,7 @@ from .wizard_common import (
     validation_panel,
 )
 from .wizard_editor import wizard_swagger
+from .wizard_test import test_step_context
 from .wizard_trigger import (
     apply_trigger_action,
     trigger_action_message,
