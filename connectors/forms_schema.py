@@ -2,7 +2,7 @@
 for the notification, each a row of fields per property, ``$ref``s resolved.
 
 The rows come from ``connectors.domain.schema.tree`` (flat, depth first, with where each
-property really lives); the edits go through ``schema_edit``, which writes them where the
+property really lives); the edits go through ``schema.edit``, which writes them where the
 property lives, a shared definition included. Only what the maker changed is written: a field
 left as it was does not touch the design. Adding and removing a property are buttons of the
 page's form (``action`` ``add-<root>-property`` and ``remove-<root>:<pointer>``).

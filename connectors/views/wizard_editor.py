@@ -1,11 +1,12 @@
 """The Swagger editor: the whole apiDefinition as text (JSON or YAML), edited and saved back.
 
 A page of the Review step, reached from the header bar's "Swagger editor" link. The text is
-the export of the saved design; saving imports it like an uploaded file (``swagger_edit``),
-through the wizard's one save (the version it was opened at, a history message, the conflict
-page when someone saved in between; with ``preview=1`` the validation panel of the text as
-edited). The linter's findings travel with the page as diagnostics placed at the line their
-JSON pointer names; a refused text comes back as typed, with its line and column (400).
+the export of the saved design; saving imports it like an uploaded file
+(``swagger.importing.text``), through the wizard's one save (the version it was opened at, a
+history message, the conflict page when someone saved in between; with ``preview=1`` the
+validation panel of the text as edited). The linter's findings travel with the page as diagnostics
+placed at the line their JSON pointer names; a refused text comes back as typed, with its line and
+column (400).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Purpose: make a webhook or polling trigger (design shape, ``connectors.domain.design``) from the
 few answers a maker gives, with everything the platform and the validator expect already in
 place: "When ..." summaries, descriptions that differ and end with a period, PascalCase operation
-IDs (``authoring_texts``), required path parameters, a callback URL that is internal, string
+IDs (``authoring.texts``), required path parameters, a callback URL that is internal, string
 and required all the way down, a 201 + Location answer and an internal DELETE action for
 webhooks, and 200/202 answers with Location and Retry-After plus an internal, required state
 parameter with a default for polling.

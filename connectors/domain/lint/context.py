@@ -24,7 +24,7 @@ PROPERTIES_PREFIX = "apiProperties:"
 @dataclass(frozen=True)
 class DeleteMatch:
     operation: Operation
-    how: str  # "design", or a category of swagger_delete_matching.RANKS
+    how: str  # "design", or a category of swagger.importing.delete_matching.RANKS
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ that is broken, external, not a string or part of a cycle: the one ``Resolver`` 
 Input: the swagger document (any value; non-dicts simply resolve to nothing).
 Output: ``Resolver.resolve`` -> (target node or ``None``, pointer of what was reached);
 ``scan`` -> every ``$ref`` and every ``x-ms-notification-url`` key in the document, with pointers
-(example payloads left out, as ``swagger_refs.check_refs`` leaves them out).
+(example payloads left out, as ``refs.check_refs`` leaves them out).
 """
 
 from __future__ import annotations

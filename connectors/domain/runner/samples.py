@@ -5,7 +5,7 @@ the stored step, scrubbed of the run's secrets by the runner and again by the re
 ``received_payload`` finds one of them in the stored steps: the payload always comes from the
 report, never from a form. ``sample_preview`` adds it to the samples of the design's trigger
 with the same operationId, infers the notification schema again from every sample (as the
-trigger page does when its samples change) and says what that changes (``schema_diff``).
+trigger page does when its samples change) and says what that changes (``schema.diff``).
 
 Input: a report's stored steps (JSON), a step index and a notification number; a design.
 Output: a ``ReceivedPayload``; a ``SamplePreview`` holding the edited copy of the design.

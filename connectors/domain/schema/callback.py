@@ -1,6 +1,6 @@
 """Choose the body property that receives the callback URL, through ``$ref``s too.
 
-Purpose: the callback picker of the schema editor offers ``schema_tree.callback_candidates``,
+Purpose: the callback picker of the schema editor offers ``schema.tree.callback_candidates``,
 which include properties that live in a shared definition (Pushcut's ``Subscription.url``).
 ``authoring.set_callback`` marks only an inline body and refuses a pointer through a ``$ref``
 (the export leaves definitions as they are); this marks the property where it lives, as an edit

@@ -1,6 +1,6 @@
 """The schema editor's edits: a property's fields set, a property added or removed.
 
-Purpose: what the maker changes in the rows of ``schema_tree``. Every edit is written where the
+Purpose: what the maker changes in the rows of ``schema.tree``. Every edit is written where the
 property's schema lives (``SchemaRow.location``): an edit of a property that comes through a
 ``$ref`` changes the definition in the passthrough swagger, which the editor announces with
 ``SchemaRow.shared_with``. The callback URL property keeps what the platform demands (a string,

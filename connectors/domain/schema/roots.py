@@ -1,6 +1,6 @@
 """Where a webhook trigger's two schemas are, and how their ``$ref``s resolve.
 
-Purpose: the part of the schema editor (``schema_tree``, ``schema_edit``) that finds a root
+Purpose: the part of the schema editor (``schema.tree``, ``schema.edit``) that finds a root
 schema: "body", the trigger's request body schema, or the schema of the shared body parameter
 (``{"ref": "#/parameters/X"}``) it refers to; "notification", the trigger's notification
 schema. Local ``$ref``s are read in the design's passthrough swagger, where an import keeps

@@ -6,7 +6,7 @@ to) and the notification (``root`` "notification"). Properties that come through
 ``#/definitions/...`` (kept verbatim in ``passthrough.swagger.definitions``) are listed like
 the others, with where their schema really lives, so that an edit lands in the definition and
 the editor can say which other operations share it. Where the roots are and how refs resolve:
-``schema_roots``; who shares a definition: ``schema_usage``; the edits: ``schema_edit``.
+``schema.roots``; who shares a definition: ``schema.usage``; the edits: ``schema.edit``.
 
 Pointers: ``SchemaRow.pointer`` is an RFC 6901 pointer into the *payload*, as the design's
 ``callbackPointer`` is ("/config/url"). The items of an array are written as its first item,
@@ -19,7 +19,7 @@ Input: a design, a trigger index and a root. Output: ``schema_rows`` (``SchemaRo
 first, in document order, at most ``MAX_ROWS``) and ``callback_candidates``. A ``$ref`` cycle or
 nesting deeper than ``MAX_DEPTH`` ends the walk at that row (``recursive``); nothing recurses
 past them. Errors are ``SchemaEditError`` (the one error of the schema editor, edits included:
-``schema_edit``), naming the field and the pointer they are about.
+``schema.edit``), naming the field and the pointer they are about.
 """
 
 from __future__ import annotations

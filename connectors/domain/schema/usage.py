@@ -10,7 +10,7 @@ Input: a design (``connectors.domain.design``). Output: ``SchemaUsage.users_of(p
 the labels of the holders using a piece ("trigger OnIssueOpened (notification)", "operation
 GetDevices (GET /devices)", "definition Wrapper"), in design order; ``shared_piece`` names the
 piece a design location lives in. ``$ref``s inside example payloads are text, not references
-(``swagger_refs.is_example``); the graph is walked without recursion, so loops are harmless.
+(``refs.is_example``); the graph is walked without recursion, so loops are harmless.
 """
 
 from __future__ import annotations

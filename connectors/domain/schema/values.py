@@ -1,6 +1,6 @@
 """The values a schema property may take in the schema editor: types, formats, defaults.
 
-Purpose: the checks ``schema_edit`` makes before it writes anything. Swagger 2.0's types; the
+Purpose: the checks ``schema.edit`` makes before it writes anything. Swagger 2.0's types; the
 formats the validator knows for numbers (int32, int64, float, double) and open names for text
 (date-time, uri, email, ...); a default that fits the type, read from the text of a form field
 ("50", "true", '["push"]') or given as a JSON value, whose items fit an array's item type and

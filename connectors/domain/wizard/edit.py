@@ -1,7 +1,7 @@
 """Small, pure edits and views of a design that the wizard's forms need.
 
 Purpose: the pieces between a submitted form and the design that are not Django (the schema
-editor's are in ``schema_tree`` and ``schema_edit``): path parameters kept in step with a path
+editor's are in ``schema.tree`` and ``schema.edit``): path parameters kept in step with a path
 template, duplicating and moving triggers, the field-by-field difference of two designs (the
 conflict page) and where in the wizard a design pointer (``Finding.field``) is edited.
 

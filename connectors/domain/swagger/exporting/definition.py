@@ -3,7 +3,8 @@
 Purpose: turn the design document into the Swagger 2.0 file Power Platform reads: the modeled
 fields (general info, security, triggers with their notification and DELETE action) are written
 from the design, and ``passthrough.swagger`` is merged back verbatim, in its own order. This
-module does the document level; ``swagger_export_ops`` writes the operations into ``paths``.
+module does the document level; ``swagger.exporting.operations`` writes the operations into
+``paths``.
 
 Input: a design (``connectors.domain.design``); it is never changed.
 Output: ``export_swagger`` gives the document as a ``dict`` whose key order is the file's order

@@ -1,6 +1,6 @@
 """The ``paths`` of the exported swagger: trigger operations, notifications and DELETE actions.
 
-Purpose: the operation half of ``swagger_export`` (docs/design-mapping.md, "A trigger
+Purpose: the operation half of ``swagger.exporting.definition`` (docs/design-mapping.md, "A trigger
 operation"). Each trigger becomes ``paths[path][method]`` with its parameters, body and
 responses; its notification becomes the path item's ``x-ms-notification-content``; its DELETE
 action is written once per path however many triggers share it. ``mark_callback`` enforces the
@@ -13,7 +13,7 @@ model (an empty operationId, an ``x-ms-trigger`` of "Single") comes back as it w
 Input: design triggers and the passthrough paths, never changed: what this module writes into
 (a passthrough path item, a body schema given the callback mark, the responses of a polling
 interval) it copies first. Output: the ``paths`` object; it may share the values it did not
-write with the design (``swagger_export`` decides whether the caller gets a copy).
+write with the design (``swagger.exporting.definition`` decides whether the caller gets a copy).
 """
 
 from __future__ import annotations

@@ -237,9 +237,10 @@ def _callback_pointer(
 
 
 def _export_leaves_as_is(schema: dict[str, Any], pointer: str) -> bool:
-    """Whether marking ``pointer`` on export (``swagger_export.mark_callback``) changes no trigger
-    fact: the walk must meet existing properties (it would create missing ones) and the property
-    must already be internal. A ``$ref`` on the way stops that walk, so it changes nothing."""
+    """Whether marking ``pointer`` on export (``swagger.exporting.operations.mark_callback``)
+    changes no trigger fact: the walk must meet existing properties (it would create missing ones)
+    and the property must already be internal. A ``$ref`` on the way stops that walk, so it
+    changes nothing."""
     node: Any = schema
     for token in pointer_tokens(pointer):
         if not isinstance(node, dict) or "$ref" in node:

@@ -1,11 +1,11 @@
 """The ``paths`` of an imported swagger: triggers out, DELETE actions matched, the rest kept.
 
 Purpose: walk every path item once; turn each ``x-ms-trigger`` operation into a design trigger
-(``swagger_import_ops``), give each webhook trigger the DELETE operation that best matches its
-registration path (``swagger_delete_matching``), and remove from the passthrough copy exactly
-what the export adds back: the trigger operations, their path items' notification content and
-the matched DELETE operations (path items left empty go too; path-level ``parameters`` and
-every other operation stay).
+(``swagger.importing.operations``), give each webhook trigger the DELETE operation that best
+matches its registration path (``swagger.importing.delete_matching``), and remove from the
+passthrough copy exactly what the export adds back: the trigger operations, their path items'
+notification content and the matched DELETE operations (path items left empty go too; path-level
+``parameters`` and every other operation stay).
 
 Input: the parsed swagger, its passthrough copy (changed in place), the apiProperties polling
 policies and the notes list.

@@ -1,10 +1,10 @@
 """The Swagger editor's text -> the design, as a file import, keeping what the text cannot hold.
 
 Purpose: the Swagger editor shows the whole apiDefinition (JSON or YAML) and saves it back. The
-text is imported like an uploaded file (``swagger_import.import_connector``: triggers stay
-triggers, the rest goes to passthrough), together with the apiProperties the design it was
-opened on exports, so that its security connection parameters, policies and branding are kept.
-Notification samples live only in the design (no exported file holds them): a trigger that
+text is imported like an uploaded file (``swagger.importing.connector.import_connector``:
+triggers stay triggers, the rest goes to passthrough), together with the apiProperties the design
+it was opened on exports, so that its security connection parameters, policies and branding are
+kept. Notification samples live only in the design (no exported file holds them): a trigger that
 keeps its operationId keeps its samples. A refusal names its line and column in the text: a
 parse error has them already, an importer error's JSON pointer is mapped onto the text.
 
