@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from .context import Context
-from .model import Hit, rule
+from .model import Hit, clip, rule
 from .walker import Operation, text
 
 # The validator keeps letters, digits, "_" and "-" (certified connectors use both); anything else
@@ -39,7 +39,7 @@ def operation_id_required(ctx: Context) -> Iterator[Hit]:
         if not op.operation_id:
             yield Hit(
                 op.pointer,
-                f"The operation {op.method.upper()} {op.path} has no operationId.",
+                f"The operation {op.where} has no operationId.",
                 "Give the operation a unique PascalCase operationId, e.g. OnNewItem.",
                 design_key="operationId",
             )
@@ -56,8 +56,7 @@ def operation_id_not_unique(ctx: Context) -> Iterator[Hit]:
             other = first[op_id]
             yield Hit(
                 op.pointer + "/operationId",
-                f"The operationId '{op_id}' of {op.method.upper()} {op.path} is also used by "
-                f"{other.method.upper()} {other.path}.",
+                f"The operationId '{clip(op_id)}' of {op.where} is also used by {other.where}.",
                 "Rename one of the operations; flows refer to operations by operationId.",
             )
         first.setdefault(op_id, op)

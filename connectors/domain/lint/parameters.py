@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 
 from .context import Context
-from .model import Hit, as_text, rule
+from .model import Hit, as_text, clip, rule
 from .refs import join
 from .walker import Operation, Param, iter_chains, param_key, param_list
 
@@ -53,7 +53,7 @@ def path_parameter_not_defined_in_template(ctx: Context) -> Iterator[Hit]:
                 yield Hit(
                     param.site,
                     f"The path parameter '{as_text(param.name)}' of {op.label} is not in the path "
-                    f"template {op.path}.",
+                    f"template {clip(op.path)}.",
                     f"Add {{{as_text(param.name)}}} to the path, or make the parameter a query "
                     "parameter.",
                 )
@@ -63,13 +63,14 @@ def path_parameter_not_defined_in_template(ctx: Context) -> Iterator[Hit]:
 def operation_missing_path_parameter(ctx: Context) -> Iterator[Hit]:
     for op in ctx.operations:
         declared = {p.name for p in _path_params(op) if isinstance(p.name, str)}
-        for name in template_names(op.path):
+        # A variable used twice in the path needs one parameter: one finding, not one per use.
+        for name in dict.fromkeys(template_names(op.path)):
             if name not in declared:
                 yield Hit(
                     op.pointer,
-                    f"The operation {op.label} does not define the '{name}' parameter required "
-                    f"by its path {op.path}.",
-                    f"Add a required path parameter named '{name}'.",
+                    f"The operation {op.label} does not define the '{clip(name)}' parameter "
+                    f"required by its path {clip(op.path)}.",
+                    f"Add a required path parameter named '{clip(name)}'.",
                     design_key="request/parameters",
                 )
 

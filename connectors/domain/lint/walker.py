@@ -16,6 +16,7 @@ from typing import Any
 
 from ..design import HTTP_METHODS
 from ..swagger_refs import is_flag
+from .model import clip
 from .refs import Resolver, join
 
 # Deeper than this a schema is certainly wrong (Microsoft's SchemaTooDeep); stop walking there.
@@ -55,8 +56,13 @@ class Operation:
 
     @property
     def label(self) -> str:
-        """How messages name the operation: its operationId, else "POST /hooks"."""
-        return self.operation_id or f"{self.method.upper()} {self.path}"
+        """How messages name the operation: its operationId, else "POST /hooks" (both clipped)."""
+        return clip(self.operation_id or f"{self.method.upper()} {self.path}")
+
+    @property
+    def where(self) -> str:
+        """The method and (clipped) path, for messages that name both."""
+        return f"{self.method.upper()} {clip(self.path)}"
 
     @property
     def is_trigger(self) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from ..swagger_refs import is_flag
 from .context import Context
-from .model import Hit, as_text, rule, show
+from .model import Hit, as_text, clip, rule, show
 from .refs import join
 from .walker import CallbackSite, iter_chains
 
@@ -228,14 +228,14 @@ def notification_url_on_action(ctx: Context) -> Iterator[Hit]:
 @rule("NotificationContentNotUsed", "info", "Notification content on a path without a webhook")
 def notification_content_not_used(ctx: Context) -> Iterator[Hit]:
     paths = ctx.swagger.get("paths")
+    receiving = {op.path for op in ctx.operations if op.is_trigger or ctx.callbacks_of(op)}
     for path, item in paths.items() if isinstance(paths, dict) else ():
         if not isinstance(item, dict) or "x-ms-notification-content" not in item:
             continue
-        ops = [op for op in ctx.operations if op.path == path]
-        if not any(op.is_trigger or ctx.callbacks_of(op) for op in ops):
+        if path not in receiving:
             yield Hit(
                 join("/paths", path, "x-ms-notification-content"),
-                f"The path {path} has x-ms-notification-content but no trigger or webhook "
-                "operation that would receive it.",
+                f"The path {clip(str(path))} has x-ms-notification-content but no trigger or "
+                "webhook operation that would receive it.",
                 "Move it to the path of the webhook registration, or remove it.",
             )
