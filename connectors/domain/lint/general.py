@@ -82,8 +82,7 @@ def required_property_missing(ctx: Context) -> Iterator[Hit]:
     if not isinstance(info, dict):
         return
     for key in ("title", "version"):
-        value = info.get(key)
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(info.get(key), str):  # a blank one is RequiredValueEmpty's
             yield Hit(
                 "/info/" + key,
                 f"The 'info.{key}' property is required and must be a non-empty string.",

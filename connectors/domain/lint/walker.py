@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..design import HTTP_METHODS
+from ..design import HTTP_METHODS, VISIBILITIES
 from ..swagger_refs import is_flag
-from .model import clip
+from .model import clip, show
 from .refs import Resolver, join
 
 # Deeper than this a schema is certainly wrong (Microsoft's SchemaTooDeep); stop walking there.
@@ -29,6 +29,16 @@ _COMBINERS = ("allOf", "anyOf", "oneOf")
 
 def text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def visibility_error(node: dict[str, Any]) -> str | None:
+    """Why ``node``'s x-ms-visibility is no valid value ("Internal" is not "internal"), if so."""
+    if "x-ms-visibility" not in node or node["x-ms-visibility"] in VISIBILITIES:
+        return None
+    return (
+        f"its x-ms-visibility {show(node['x-ms-visibility'])} is not a valid value (the values "
+        "are none, advanced, internal and important, in lower case)"
+    )
 
 
 @dataclass(frozen=True)

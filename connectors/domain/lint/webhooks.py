@@ -18,7 +18,7 @@ from ..swagger_refs import is_flag
 from .context import Context
 from .model import Hit, as_text, clip, rule, show
 from .refs import join
-from .walker import CallbackSite, iter_chains
+from .walker import CallbackSite, iter_chains, visibility_error
 
 _CALLBACK = "request/callbackPointer"
 
@@ -101,13 +101,20 @@ def _internal(site: CallbackSite) -> bool:
     return any(node.get("x-ms-visibility") == "internal" for node in nodes)
 
 
+def _invalid_visibility(site: CallbackSite) -> str | None:
+    nodes = [site.param.node, *(step.node for step in site.chain)]
+    return next((e for e in map(visibility_error, nodes) if e), None)
+
+
 @rule("NotificationUrlNotInternal", "error", "Notification URL property must be internal")
 def notification_url_not_internal(ctx: Context) -> Iterator[Hit]:
     for sites in _sites(ctx).values():
         if not all(_internal(s) for s in sites):
+            invalid = _invalid_visibility(sites[0])
+            state = f"is not internal ({invalid})" if invalid else "is visible"
             yield _hit(
                 sites,
-                "is visible: the property itself or one of its parents must be internal.",
+                f"{state}: the property itself or one of its parents must be internal.",
                 'Set "x-ms-visibility": "internal" on the property; the platform fills it in.',
             )
 
