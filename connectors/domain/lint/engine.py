@@ -78,8 +78,8 @@ def _more(current: Rule, omitted: int, pointer: str) -> Finding:
         current.id,
         current.severity,
         pointer,
-        f"... and {omitted} more finding{'s' if omitted > 1 else ''} of this rule, left out: the "
-        f"linter lists at most {PER_OPERATION} per operation and {PER_RULE} per rule.",
+        f"{omitted} more finding{'s' if omitted > 1 else ''} of this rule left out: the linter "
+        f"lists at most {PER_OPERATION} per operation and {PER_RULE} per rule.",
         "Fix the findings listed, then lint again to see the others.",
     )
 
