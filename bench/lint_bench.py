@@ -41,7 +41,7 @@ MAX_GROWTH = 8.0  # time(128 KB) / time(32 KB); linear is 4, quadratic 16
 
 from connectors.domain.documents import load_document  # noqa: E402
 from connectors.domain.lint import lint_design, lint_swagger  # noqa: E402
-from connectors.domain.swagger_import import import_connector  # noqa: E402
+from connectors.domain.swagger.importing.connector import import_connector  # noqa: E402
 
 
 def path_bomb(size: int) -> bytes:

@@ -16,7 +16,7 @@ from typing import Any
 
 from django import forms
 
-from connectors.domain.dynamic_values import (
+from connectors.domain.swagger.dynamic_values import (
     DynamicValues,
     Mapping,
     Operation,

@@ -18,7 +18,7 @@ from connectors.domain.runner.inputs import (
     run_inputs,
     value_text,
 )
-from connectors.domain.swagger_export import export_swagger
+from connectors.domain.swagger.exporting.definition import export_swagger
 from connectors.models import SimulatorSession
 
 CREDENTIAL_FIELDS = {

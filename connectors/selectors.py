@@ -18,9 +18,9 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from . import invitation_links
-from .domain.changes import BreakingChange, DiffLine, breaking_changes, diff_lines
 from .domain.design import DesignError, migrate_design
-from .domain.swagger_export import dump_json, export_swagger
+from .domain.swagger.changes import BreakingChange, DiffLine, breaking_changes, diff_lines
+from .domain.swagger.exporting.definition import dump_json, export_swagger
 from .models import (
     ConnectorDraft,
     DraftIcon,

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from .domain.design import Design, migrate_design, new_design, validate_design
 from .domain.lint import Finding, lint_design
-from .domain.package import Icon
-from .domain.swagger_import import import_connector
+from .domain.swagger.exporting.package import Icon
+from .domain.swagger.importing.connector import import_connector
 from .models import ConnectorDraft, DraftIcon, Revision, Team
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
 from . import services
-from .domain.report_sample import history_message, received_payload, sample_preview
+from .domain.runner.samples import history_message, received_payload, sample_preview
 from .models import ConnectorDraft, Report
 
 

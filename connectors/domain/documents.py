@@ -25,7 +25,13 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError
 
+# What a document may hold, measured on its content: the UTF-8 size of its compact JSON (no
+# indentation, no YAML layout). The same measure on every side: a compact file, its YAML form
+# and the indented export of the design it became measure alike, so what imports exports to
+# something that imports again.
 MAX_BYTES = 5 * 1024 * 1024
+# The file as sent may be larger than its content (indentation, YAML layout): read up to this.
+MAX_FILE_BYTES = 11 * 1024 * 1024
 MAX_DEPTH = 64
 # Enough for any 5 MB JSON text (two characters per node at best); also stops shared
 # sub-trees in a handed-in dict from being walked exponentially often.
@@ -85,15 +91,34 @@ def load_document(data: bytes | str, *, name: str = "file") -> dict[str, Any]:
     if not isinstance(value, dict):
         found = "nothing" if value is None else f"a {_json_type(value)}"
         raise DocumentError(f"the top level must be an object {{...}}, found {found}", name=name)
+    check_content_size(value, name=name)
     return value
+
+
+def content_size(value: Any) -> int:
+    """The measure of ``MAX_BYTES``: the UTF-8 size of ``value`` as compact JSON."""
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def check_content_size(value: Any, *, name: str = "file") -> None:
+    """Refuse a document holding more than ``MAX_BYTES`` (see there)."""
+    size = content_size(value)
+    if size > MAX_BYTES:
+        raise DocumentError(
+            f"the document holds {size / 1048576:.1f} MB (measured as compact JSON, without "
+            f"indentation); the limit is {MAX_BYTES // 1048576} MB",
+            name=name,
+        )
 
 
 def decode_text(data: bytes | str, *, name: str = "file") -> str:
     """Bytes -> text (UTF-8, BOM tolerated; UTF-16 with a BOM too), after the size check."""
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
-    if size > MAX_BYTES:
+    if size > MAX_FILE_BYTES:
         raise DocumentError(
-            f"the file is {size / 1048576:.1f} MB; the limit is {MAX_BYTES // 1048576} MB",
+            f"the file is {size / 1048576:.1f} MB; files are read up to "
+            f"{MAX_FILE_BYTES // 1048576} MB (and up to {MAX_BYTES // 1048576} MB of content, "
+            "measured as compact JSON)",
             name=name,
         )
     if isinstance(data, str):

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import template
 
-from connectors.domain.report_sample import received_payloads
+from connectors.domain.runner.samples import received_payloads
 
 register = template.Library()
 

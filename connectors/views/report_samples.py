@@ -23,7 +23,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods
 
 from connectors import selectors, services, services_samples
-from connectors.domain.report_sample import (
+from connectors.domain.runner.samples import (
     ReceivedPayload,
     SamplePreview,
     SampleTargetError,

@@ -17,13 +17,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseStopPolling
 
 from connectors import selectors, services, services_reports
-from connectors.domain.runner.inputs import listed_choices
-from connectors.domain.sequence_svg import sequence_svg
+from connectors.domain.runner.diagram import NARROW, WIDE, sequence_svg
+from connectors.domain.runner.inputs import RunValues, listed_choices, value_text
+from connectors.domain.runner.samples import received_payloads
 from connectors.forms_reports import ReportStartForm
 from connectors.models import Report
 
@@ -51,8 +53,64 @@ def step_counts(steps: Any) -> list[tuple[str, int]]:
     return [(status, counts[status]) for status in STEP_STATUSES if counts[status]]
 
 
+# A step opens by itself when it needs the reader: it went wrong, or it is under way.
+OPEN_STATUSES = frozenset({"failed", "error", "running"})
+
+
+def step_items(steps: Any) -> list[dict[str, Any]]:
+    """The steps as the page lists them: numbered (the diagram names them by number), open
+    when they went wrong or run, when they warn or offer something to take (choices, a
+    notification to use as a sample); the other ones folded."""
+    items = []
+    for number, step in enumerate(steps or [], start=1):
+        if not isinstance(step, dict):
+            continue
+        warns = any(f.get("severity") == "warning" for f in step.get("findings") or [])
+        data = step.get("data")
+        # What the maker can take from a step is shown, not folded: a dynamic-values step's
+        # choices, the notifications a step received (each can become a sample).
+        offers = (isinstance(data, dict) and bool(data.get("choices"))) or bool(
+            received_payloads(step)
+        )
+        items.append(
+            {
+                "number": number,
+                "step": step,
+                "open": step.get("status") in OPEN_STATUSES or warns or offers,
+            }
+        )
+    return items
+
+
+def _duration(report: Report) -> str:
+    """How long the report ran (or has been running), in words a person reads at once."""
+    if report.started_at is None:
+        return ""
+    end = report.finished_at or timezone.now()
+    seconds = max(0.0, (end - report.started_at).total_seconds())
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
+
+
+def tested_triggers(report: Report) -> list[dict[str, str]]:
+    """The design's triggers that the report tests (no choice made: all of them)."""
+    chosen = set(report.trigger_ids or [])
+    triggers = (report.design or {}).get("triggers") or []
+    return [
+        {
+            "name": str(t.get("summary") or t.get("operationId") or "?"),
+            "kind": str(t.get("kind") or ""),
+        }
+        for t in triggers
+        if isinstance(t, dict) and (not chosen or t.get("operationId") in chosen)
+    ]
+
+
 def progress_context(report: Report) -> dict[str, Any]:
-    """What the progress fragment needs: the report, its diagram, the event countdown.
+    """What the progress fragment needs: the report, its summary, steps and diagram (drawn
+    twice: for a wide box and for a phone, the CSS shows the one that fits), the countdown.
 
     The page asks the user to trigger the event only while a running step waits for it (it
     has a ``wait_until``), not during the other steps of a running report."""
@@ -65,13 +123,46 @@ def progress_context(report: Report) -> dict[str, Any]:
         ]
     waiting = bool(deadlines)
     seconds_left = max(0, math.ceil(max(deadlines) - time.time())) if deadlines else None
+    target = "Simulator" if report.target_kind == Report.Target.SIMULATOR else "API"
+    items = step_items(report.steps)
+    diagrams = {
+        layout.name: mark_safe(
+            sequence_svg(
+                report.steps,
+                title=f"Report {report.pk}: what went over the wire, step by step",
+                target_name=target,
+                layout=layout,
+                id_prefix=f"report-{report.pk}",
+            )
+        )
+        for layout in (WIDE, NARROW)
+    }
     return {
         "report": report,
         "step_counts": step_counts(report.steps),
-        "diagram": mark_safe(sequence_svg(report.steps, title=f"Report {report.pk} lifecycle")),
+        "step_items": items,
+        "failing_steps": [i for i in items if i["step"].get("status") in ("failed", "error")],
+        "tested_triggers": tested_triggers(report),
+        "duration": _duration(report),
+        "diagram_wide": diagrams["wide"],
+        "diagram_narrow": diagrams["narrow"],
         "waiting_for_event": waiting,
         "seconds_left": seconds_left,
+        "run_values": run_values(report),
     }
+
+
+def run_values(report: Report) -> list[tuple[str, str]]:
+    """The values typed in for the run (secret ones are sealed apart and never shown)."""
+    values = RunValues.from_json(report.inputs)
+    shown = [(name, value) for name, value in values.parameters.items()]
+    return shown + [(pointer, value_text(value)) for pointer, value in values.body.items()]
+
+
+def recent_report_ids(report: Report) -> set[int]:
+    """The ids in the Test step's list of recent reports of ``report``'s draft."""
+    recent = selectors.report_list(draft=report.draft, limit=WIZARD_RECENT_REPORTS)
+    return {item.pk for item in recent}
 
 
 def test_step_context(
@@ -167,12 +258,12 @@ def report_list(request: HttpRequest, draft_id: int) -> HttpResponse:
 @login_required
 def report_detail(request: HtmxHttpRequest, draft_id: int, report_id: int) -> HttpResponse:
     report = _report(request, draft_id, report_id)
-    context = {
-        "draft": report.draft,
-        "in_wizard": request.GET.get("in_wizard") == "1",  # also refresh the recent list
-        **progress_context(report),
-    }
+    in_wizard = request.GET.get("in_wizard") == "1"
+    context = {"draft": report.draft, "in_wizard": in_wizard, **progress_context(report)}
     if request.htmx:
+        # Polled from the wizard's Test step: also refresh the report's badge in the list of
+        # recent reports, which holds the newest few only (a missing target is an htmx error).
+        context["recent_badge"] = in_wizard and report.pk in recent_report_ids(report)
         response = render(request, "connectors/reports/_progress.html", context)
         if report.ended:
             stop = HttpResponseStopPolling(response.content)

@@ -27,8 +27,8 @@ from django.views.decorators.http import require_http_methods
 
 from connectors import selectors
 from connectors import services_simulator as sim
-from connectors.domain import simulation
 from connectors.domain.documents import DocumentError, load_json_text
+from connectors.domain.simulation import simulator as simulation
 from connectors.models import SimulatorSession
 
 MAX_BODY_BYTES = 256 * 1024

@@ -22,10 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from connectors import forms, selectors, services
 from connectors.domain.design import DesignError
-from connectors.domain.package import ICON_MAX_BYTES, build_package
-from connectors.domain.properties_export import export_properties
-from connectors.domain.revision_messages import revision_message
-from connectors.domain.swagger_export import dump_json, dump_yaml, export_swagger
+from connectors.domain.swagger.exporting.definition import dump_json, dump_yaml, export_swagger
+from connectors.domain.swagger.exporting.package import ICON_MAX_BYTES, build_package
+from connectors.domain.swagger.exporting.properties import export_properties
+from connectors.domain.wizard.messages import revision_message
 
 from .access import DraftAccess, draft_access, wants_fragment
 from .limits import body_limited

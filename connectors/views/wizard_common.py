@@ -25,7 +25,7 @@ from django.urls import reverse
 from connectors import forms, forms_pages, selectors, services
 from connectors.domain.design import DesignError, migrate_design
 from connectors.domain.lint import Finding, lint_design
-from connectors.domain.wizard_edit import design_changes, field_location, is_missing
+from connectors.domain.wizard.edit import design_changes, field_location, is_missing
 from connectors.models import ConnectorDraft, Revision
 
 from .access import DraftAccess, wants_fragment

@@ -19,18 +19,19 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from connectors import services
-from connectors.domain.documents import MAX_BYTES
+from connectors.domain.documents import MAX_FILE_BYTES
 from connectors.domain.pointer_positions import pointer_spans
-from connectors.domain.swagger_edit import EditorTextError, import_edited_swagger
-from connectors.domain.swagger_export import dump_json, dump_yaml, export_swagger
+from connectors.domain.swagger.exporting.definition import dump_json, dump_yaml, export_swagger
+from connectors.domain.swagger.importing.text import EditorTextError, import_edited_swagger
 from connectors.forms_editor import FORMATS, SwaggerEditorForm
 
 from .access import DraftAccess, draft_access
 from .limits import body_limited
 from .wizard_common import design_seen, findings, page_context, render_page, save
 
-# The text (at most the importer's 5 MB, sent URL-encoded) and room for the rest.
-MAX_EDITOR_POST_BYTES = 3 * MAX_BYTES + 64 * 1024
+# The text (a file as the importer reads it, sent URL-encoded: JSON's punctuation and line
+# breaks take three bytes each) and room for the rest of the form.
+MAX_EDITOR_POST_BYTES = 2 * MAX_FILE_BYTES + 64 * 1024
 MESSAGE = "Edited in the Swagger editor"
 
 
@@ -95,7 +96,8 @@ def _too_large(request: HttpRequest, draft_id: int) -> HttpResponse:
     access = draft_access(request, draft_id, role="editor")
     messages.error(
         request,
-        f"The text sent is larger than {MAX_BYTES // (1024 * 1024)} MB: nothing was saved.",
+        f"The text sent is larger than {MAX_EDITOR_POST_BYTES // (1024 * 1024)} MB: nothing was "
+        "saved.",
     )
     return _show(request, access, "json", status=413)
 

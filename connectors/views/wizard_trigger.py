@@ -19,14 +19,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from connectors import forms, forms_dynamic, forms_pages, services
-from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
-from connectors.domain.revision_messages import revision_message
-from connectors.domain.wizard_edit import (
+from connectors.domain.authoring.triggers import new_polling_trigger, new_webhook_trigger
+from connectors.domain.wizard.edit import (
     duplicate_trigger,
     move_trigger,
     taken_operation_ids,
     unique_operation_id,
 )
+from connectors.domain.wizard.messages import revision_message
 
 from .access import DraftAccess, draft_access, wants_fragment
 from .wizard_common import (

@@ -239,7 +239,7 @@ def import_too_large(page: Any, world: World) -> Any:
     """Files larger than the import takes together: the 413 answer, shown in the page."""
     import_page(page, world)
     token = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
-    too_large = b" " * (11 * 1024 * 1024)
+    too_large = b" " * (23 * 1024 * 1024)
     response = page.request.post(
         "/drafts/import/",
         multipart={

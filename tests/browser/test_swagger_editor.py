@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from connectors import services
-from connectors.domain.authoring import new_webhook_trigger
+from connectors.domain.authoring.triggers import new_webhook_trigger
 from connectors.models import ConnectorDraft
 from tests.browser.conftest import log_in
 from tests.browser.test_pages import PHONE, axe_violations, sideways_overflow

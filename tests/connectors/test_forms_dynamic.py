@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from connectors.domain.swagger_export import export_swagger
+from connectors.domain.swagger.exporting.definition import export_swagger
 from connectors.forms_dynamic import DynamicValuesForms
-from tests.connectors.domain.test_corpus_roundtrip import WELL_FORMED, _design
+from tests.connectors.domain.swagger.test_corpus_roundtrip import WELL_FORMED, _design
 from tests.html_forms import form_fields
 
 WITH_VALUES = [

@@ -51,9 +51,11 @@ def test_the_report_page_lists_the_choices_under_their_step(settings: Any) -> No
         '<span class="choice-title">Project 50</span> <code class="choice-value">50</code>' in html
     )
     assert 'choice-title">Project 51<' not in html  # (the answer in the exchange has it)
-    # Under its own step: after its title, before the next step's.
-    start = html.index("List the values of project")
-    assert start < html.index('choice-title">Project 1<') < html.index("First call (baseline)")
+    # Under its own step in the list of steps (the diagram above names the steps too): after
+    # its title, before the next step's.
+    steps = html[html.index('class="steps timeline"') :]
+    start = steps.index("List the values of project")
+    assert start < steps.index('choice-title">Project 1<') < steps.index("First call (baseline)")
     assert API_KEY not in html
 
     # The Test step offers the listed values for the next run's "project" value.

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..swagger_delete_matching import best_delete
-from .refs import Resolver, Scan, join, scan
-from .walker import CallbackSite, Operation, callback_sites, operations, text
+from connectors.domain.lint.refs import Resolver, Scan, join, scan
+from connectors.domain.lint.walker import CallbackSite, Operation, callback_sites, operations, text
+from connectors.domain.swagger.importing.delete_matching import best_delete
 
 PROPERTIES_PREFIX = "apiProperties:"
 

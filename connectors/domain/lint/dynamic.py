@@ -17,11 +17,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..dynamic_values import LIST, VALUES, DynamicValues, parse_extension, path_keys
-from .context import Context
-from .model import Hit, as_text, rule
-from .refs import join
-from .walker import Operation, Param
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.model import Hit, as_text, rule
+from connectors.domain.lint.refs import join
+from connectors.domain.lint.walker import Operation, Param
+from connectors.domain.swagger.dynamic_values import (
+    LIST,
+    VALUES,
+    DynamicValues,
+    parse_extension,
+    path_keys,
+)
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,8 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from ..design import HTTP_METHODS
-from ..properties_export import export_properties
-from ..swagger_export import export_swagger
-from . import (  # noqa: F401  (importing a rule module registers its rules)
+from connectors.domain.design import HTTP_METHODS
+from connectors.domain.lint import (  # noqa: F401  (importing a rule module registers its rules)
     dynamic,
     general,
     hybrid,
@@ -37,9 +35,11 @@ from . import (  # noqa: F401  (importing a rule module registers its rules)
     strings,
     webhooks,
 )
-from .context import Context
-from .fields import design_field
-from .model import CLIP, RULES, Finding, Hit, Rule, clip, rule
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.fields import design_field
+from connectors.domain.lint.model import CLIP, RULES, Finding, Hit, Rule, clip, rule
+from connectors.domain.swagger.exporting.definition import export_swagger
+from connectors.domain.swagger.exporting.properties import export_properties
 
 FAILED = "LinterRuleFailed"
 

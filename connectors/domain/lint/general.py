@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..design import HTTP_METHODS
-from .context import Context
-from .model import Hit, clip, rule, show
-from .refs import MAX_SCAN_DEPTH, join
+from connectors.domain.design import HTTP_METHODS
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.model import Hit, clip, rule, show
+from connectors.domain.lint.refs import MAX_SCAN_DEPTH, join
 
 # Swagger 2.0 allows ws/wss too, but Power Platform only speaks HTTP(S) (SchemeNotSupported).
 _SCHEMES = ("http", "https")

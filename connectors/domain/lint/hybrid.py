@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .context import Context
-from .dynamic import unknown_operations
-from .model import Hit, as_text, rule, show
-from .walker import Operation, text
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.dynamic import unknown_operations
+from connectors.domain.lint.model import Hit, as_text, rule, show
+from connectors.domain.lint.walker import Operation, text
 
 _WEBHOOK_KINDS = ("webhook", "webhook-action")
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .context import Context, DeleteMatch
-from .model import Hit, rule, show
-from .walker import Operation, visibility_error
+from connectors.domain.lint.context import Context, DeleteMatch
+from connectors.domain.lint.model import Hit, rule, show
+from connectors.domain.lint.walker import Operation, visibility_error
 
 
 def _webhooks(ctx: Context) -> Iterator[Operation]:

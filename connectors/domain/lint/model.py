@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .context import Context
+    from connectors.domain.lint.context import Context
 
 SEVERITIES = ("error", "warning", "info")
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .context import Context
-from .model import Hit, clip, rule
-from .walker import Operation, text
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.model import Hit, clip, rule
+from connectors.domain.lint.walker import Operation, text
 
 # The validator keeps letters, digits, "_" and "-" (certified connectors use both); anything else
 # is stripped from the id it generates, which then no longer matches the one in the file.

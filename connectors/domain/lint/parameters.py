@@ -28,10 +28,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .context import Context
-from .model import Hit, as_text, clip, rule
-from .refs import join
-from .walker import Operation, Param, iter_chains, param_key, param_list
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.model import Hit, as_text, clip, rule
+from connectors.domain.lint.refs import join
+from connectors.domain.lint.walker import Operation, Param, iter_chains, param_key, param_list
 
 _TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 # Set by the gateway or the HTTP connection itself, never by a connector's parameter.

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .context import Context
-from .model import Hit, clip, rule, show
-from .refs import join
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.model import Hit, clip, rule, show
+from connectors.domain.lint.refs import join
 
 # Inside one segment, braces must pair up around a name: "{id}", "{a}.{b}" (no nesting).
 _SEGMENT = re.compile(r"^(?:[^{}]|\{[^{}]+\})*$")

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .context import PROPERTIES_PREFIX, Context
-from .model import Hit, as_text, rule
-from .refs import join
-from .walker import Operation, visibility_error
+from connectors.domain.lint.context import PROPERTIES_PREFIX, Context
+from connectors.domain.lint.model import Hit, as_text, rule
+from connectors.domain.lint.refs import join
+from connectors.domain.lint.walker import Operation, visibility_error
 
 
 def _polling(ctx: Context) -> Iterator[Operation]:

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..documents import escape_pointer, lookup_pointer
-from ..documents import unescape_pointer as unescape
-from ..swagger_refs import is_example
+from connectors.domain.documents import escape_pointer, lookup_pointer
+from connectors.domain.documents import unescape_pointer as unescape
+from connectors.domain.refs import is_example
 
 __all__ = ["Resolver", "Scan", "escape", "join", "ref_of", "scan", "unescape"]
 

@@ -19,10 +19,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .context import Context
-from .model import Hit, rule, show
-from .refs import join
-from .walker import Operation
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.model import Hit, rule, show
+from connectors.domain.lint.refs import join
+from connectors.domain.lint.walker import Operation
 
 _STATUS = re.compile(r"^[1-5][0-9][0-9]$")
 # Keys that make a schema say something; an object with none of them is the empty schema "{}".

@@ -21,9 +21,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from .context import Context
-from .model import Hit, as_text, rule
-from .walker import Operation
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.model import Hit, as_text, rule
+from connectors.domain.lint.walker import Operation
 
 PAIR_BUDGET = 200_000
 _VARIABLE = re.compile(r"\{[^{}/]*\}")

@@ -29,10 +29,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .context import Context
-from .model import Hit, as_text, rule
-from .refs import join
-from .walker import text
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.model import Hit, as_text, rule
+from connectors.domain.lint.refs import join
+from connectors.domain.lint.walker import text
 
 TITLE_RANGE = (1, 30)
 DESCRIPTION_RANGE = (30, 500)

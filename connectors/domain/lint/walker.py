@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..design import HTTP_METHODS, VISIBILITIES
-from ..swagger_refs import is_flag
-from .model import clip, show
-from .refs import Resolver, join
+from connectors.domain.design import HTTP_METHODS, VISIBILITIES
+from connectors.domain.lint.model import clip, show
+from connectors.domain.lint.refs import Resolver, join
+from connectors.domain.refs import is_flag
 
 # Deeper than this a schema is certainly wrong (Microsoft's SchemaTooDeep); stop walking there.
 MAX_DEPTH = 40

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..swagger_refs import is_flag
-from .context import Context
-from .model import Hit, as_text, clip, rule, show
-from .refs import join
-from .walker import CallbackSite, iter_chains, visibility_error
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.model import Hit, as_text, clip, rule, show
+from connectors.domain.lint.refs import join
+from connectors.domain.lint.walker import CallbackSite, iter_chains, visibility_error
+from connectors.domain.refs import is_flag
 
 _CALLBACK = "request/callbackPointer"
 

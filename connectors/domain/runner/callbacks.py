@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .credentials import scrub
+from connectors.domain.runner.credentials import scrub
 
 # What a report step keeps of the notifications it received (the hook keeps them all, bounded).
 KEPT_NOTIFICATIONS = 5

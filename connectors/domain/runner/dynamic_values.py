@@ -18,11 +18,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..dynamic_values import DynamicValues, read_dynamic_values
-from .build import example_value, operation_request, resolve
-from .model import Step
-from .plan import Plan
-from .steps import Recorder
+from connectors.domain.runner.build import example_value, operation_request, resolve
+from connectors.domain.runner.model import Step
+from connectors.domain.runner.plan import Plan
+from connectors.domain.runner.steps import Recorder
+from connectors.domain.swagger.dynamic_values import DynamicValues, read_dynamic_values
 
 MAX_CHOICES = 50
 _MISSING = object()

@@ -22,9 +22,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from connectors.domain.documents import DocumentError, escape_pointer, load_json_text
-
-from .build import parameters as resolved_parameters
-from .build import resolve
+from connectors.domain.runner.build import parameters as resolved_parameters
+from connectors.domain.runner.build import resolve
 
 TEST_VALUE = "x-ms-test-value"
 MAX_INPUTS = 60  # a form, not a dump: a pathological schema does not make a page of fields

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..swagger_export import export_swagger
-from .callbacks import CallbackEndpoint, CallbackFactory, Received
-from .client import OutboundClient
-from .dynamic_values import run_dynamic_values
-from .model import ReportResult, Step
-from .plan import Plan
-from .polling import run_polling
-from .static import run_static
-from .steps import Recorder
-from .webhook import run_webhook
+from connectors.domain.runner.callbacks import CallbackEndpoint, CallbackFactory, Received
+from connectors.domain.runner.client import OutboundClient
+from connectors.domain.runner.dynamic_values import run_dynamic_values
+from connectors.domain.runner.model import ReportResult, Step
+from connectors.domain.runner.plan import Plan
+from connectors.domain.runner.polling import run_polling
+from connectors.domain.runner.static import run_static
+from connectors.domain.runner.steps import Recorder
+from connectors.domain.runner.webhook import run_webhook
+from connectors.domain.swagger.exporting.definition import export_swagger
 
 __all__ = ["CallbackEndpoint", "CallbackFactory", "Received", "run_report"]
 

@@ -19,7 +19,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from .build import (
+from connectors.domain.runner.build import (
     example_value,
     on_api_host,
     parameters,
@@ -28,11 +28,16 @@ from .build import (
     set_at_pointer,
     with_query,
 )
-from .callbacks import WAIT_INTERVAL_SECONDS, CallbackEndpoint, Received, kept_notifications
-from .model import Exchange, Step
-from .plan import Plan
-from .schemas import mismatch_message, notification_schema, schema_errors
-from .steps import Recorder
+from connectors.domain.runner.callbacks import (
+    WAIT_INTERVAL_SECONDS,
+    CallbackEndpoint,
+    Received,
+    kept_notifications,
+)
+from connectors.domain.runner.model import Exchange, Step
+from connectors.domain.runner.plan import Plan
+from connectors.domain.runner.schemas import mismatch_message, notification_schema, schema_errors
+from connectors.domain.runner.steps import Recorder
 
 # A second DELETE of a deleted subscription may answer these: it is gone either way.
 IDEMPOTENT_DELETE = (404, 410)

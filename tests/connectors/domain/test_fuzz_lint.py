@@ -12,7 +12,6 @@ import copy
 import json
 from collections import Counter
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -20,9 +19,10 @@ from hypothesis import strategies as st
 
 from connectors.domain.lint import Finding, lint_design, lint_swagger
 from connectors.domain.lint.engine import MESSAGE_LIMIT, PER_RULE
-from connectors.domain.swagger_import import SwaggerImportError, import_connector
+from connectors.domain.swagger.importing.connector import SwaggerImportError, import_connector
+from tests.paths import SHARED
 
-CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "dev"
+CORPUS = SHARED / "corpus" / "dev"
 SMALL_ENOUGH = 80_000  # bytes: keeps every example fast; the mutations make them big
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from connectors.domain.pointer_positions import TextSpan, pointer_span, pointer_spans
-from connectors.domain.swagger_export import dump_json, dump_yaml
+from connectors.domain.swagger.exporting.definition import dump_json, dump_yaml
 
 JSON_TEXT = """{
   "swagger": "2.0",

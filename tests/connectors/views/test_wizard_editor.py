@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from connectors import services
-from connectors.domain.authoring import new_webhook_trigger
-from connectors.domain.swagger_export import dump_json, dump_yaml, export_swagger
+from connectors.domain.authoring.triggers import new_webhook_trigger
+from connectors.domain.swagger.exporting.definition import dump_json, dump_yaml, export_swagger
 from connectors.models import ConnectorDraft
 from tests.factories import client_for
 from tests.html_forms import form_data, page_data

@@ -10,7 +10,7 @@ import pytest
 
 from connectors.domain.lint.context import Context
 from connectors.domain.lint.dynamic import sites
-from connectors.domain.wizard_edit import field_location
+from connectors.domain.wizard.edit import field_location
 from tests.connectors.domain.lint.lint_builders import (
     DROP,
     ITEMS,

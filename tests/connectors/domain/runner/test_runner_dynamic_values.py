@@ -13,7 +13,7 @@ from connectors.domain.runner import AddressPolicy, Credentials, OutboundClient,
 from connectors.domain.runner.dynamic_values import MAX_CHOICES, run_dynamic_values
 from connectors.domain.runner.run import run_report
 from connectors.domain.runner.steps import Recorder
-from connectors.domain.swagger_export import export_swagger
+from connectors.domain.swagger.exporting.definition import export_swagger
 from tests.connectors.domain.runner.runner_fakes import API_KEY
 from tests.connectors.dynamic_fakes import ListApi, dynamic_design
 

@@ -20,7 +20,7 @@ from connectors.domain.runner.inputs import (
     typed_value,
 )
 from connectors.domain.runner.webhook_calls import registration_body
-from connectors.domain.swagger_export import export_swagger
+from connectors.domain.swagger.exporting.definition import export_swagger
 from tests.connectors.conftest import github_design, report_design
 
 
