@@ -26,6 +26,8 @@ _NAMED_MAPS = frozenset(
 )
 _SCHEMA_DEPTH = 40  # trigger_facts.py stops its schema walk at this depth; so do we.
 _TRUE_FLAGS = (True, "true", "True")
+# A ref chain longer than this is broken for the linter: real documents chain one or two levels.
+MAX_HOPS = 32
 
 
 class SwaggerImportError(ValueError):
@@ -83,46 +85,99 @@ class Callback:
     pointer: str
 
 
-def ref_target(doc: Any, ref: Any, at: str) -> Any:
-    """The node a local ``$ref`` names; ``at`` is the pointer of the ``$ref`` for the message."""
-    if not isinstance(ref, str):
-        raise SwaggerImportError("$ref must be text such as '#/definitions/Name'", pointer=at)
-    if not ref.startswith("#/"):
-        raise SwaggerImportError(
-            f"$ref '{ref}' is not supported: Power Platform reads only references inside the "
-            "same file ('#/definitions/...', '#/parameters/...', '#/responses/...')",
-            pointer=at,
-        )
-    found, node = lookup_pointer(doc, ref[1:])
-    if not found:
-        raise SwaggerImportError(f"$ref '{ref}' points to nothing in this file", pointer=at)
-    return node
+class Resolver:
+    """Follows the local ``$ref``s of one document, each looked up once, never looping.
+
+    Two modes, one way of following:
+
+    - ``strict=True`` (the importer): a ``$ref`` that is external, dangling or part of a loop
+      raises ``SwaggerImportError`` naming the pointer of the ``$ref`` at fault; a ``$ref`` that
+      is not text is no reference (a schema property may be named "$ref"), as in
+      trigger_facts.py.
+    - ``strict=False`` (the linter): every rule carries on; such a ``$ref`` resolves to
+      ``None`` with the pointer of the last node reached, a non-text one included, and a chain
+      longer than ``MAX_HOPS`` counts as broken.
+    """
+
+    def __init__(self, doc: Any, *, strict: bool = False) -> None:
+        self._doc = doc
+        self.strict = strict
+        self._cache: dict[str, tuple[bool, Any]] = {}
+
+    def lookup(self, ref: str) -> tuple[bool, Any]:
+        """(found, node) for one local ref, without following a ref found there."""
+        if ref not in self._cache:
+            found = ref.startswith("#/") and lookup_pointer(self._doc, ref[1:])
+            self._cache[ref] = found if found else (False, None)
+        return self._cache[ref]
+
+    def resolve(self, node: Any, pointer: str) -> tuple[Any, str]:
+        """Follow ``node``'s ref chain: (final node, its pointer); when the chain breaks, a
+        ``SwaggerImportError`` (strict) or (None, the pointer of the last node reached)."""
+        if self.strict:
+            target, followed = self.follow(node, pointer)
+            return target, followed[-1][1:] if followed else pointer
+        seen: set[str] = set()
+        while isinstance(node, dict) and "$ref" in node:
+            ref = node["$ref"]
+            if not isinstance(ref, str) or ref in seen or len(seen) >= MAX_HOPS:
+                return (None, pointer)
+            seen.add(ref)
+            found, target = self.lookup(ref)
+            if not found:
+                return (None, pointer)
+            node, pointer = target, ref[1:]
+        return (node, pointer)
+
+    def follow(self, node: Any, at: str) -> tuple[Any, list[str]]:
+        """(target, the refs followed) from ``node`` found at pointer ``at``, in strict mode:
+        errors name the pointer of the ``$ref`` at fault (the dangling one, or the one that
+        starts a loop)."""
+        seen: list[str] = []
+        where = f"{at}/$ref"
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen:
+                chain = " -> ".join([*seen, ref])
+                raise SwaggerImportError(f"$ref loop: {chain}", pointer=f"{at}/$ref")
+            seen.append(ref)
+            node = self._target(ref, where)
+            where = f"{ref[1:]}/$ref"
+        return node, seen
+
+    def _target(self, ref: str, at: str) -> Any:
+        if not ref.startswith("#/"):
+            raise SwaggerImportError(
+                f"$ref '{ref}' is not supported: Power Platform reads only references inside "
+                "the same file ('#/definitions/...', '#/parameters/...', '#/responses/...')",
+                pointer=at,
+            )
+        found, node = self.lookup(ref)
+        if not found:
+            raise SwaggerImportError(f"$ref '{ref}' points to nothing in this file", pointer=at)
+        return node
+
+    def chain(self, ref: str) -> tuple[str, list[str]]:
+        """How ``ref`` ends: ("ok" | "not-found" | "loop", refs followed after the first)."""
+        seen = [ref]
+        current = ref
+        while True:
+            found, target = self.lookup(current)
+            if not found:
+                return ("not-found", seen[1:])
+            following = target.get("$ref") if isinstance(target, dict) else None
+            if not isinstance(following, str):
+                return ("ok", seen[1:])
+            if following in seen or len(seen) >= MAX_HOPS:
+                return ("loop", [*seen[1:], following])
+            seen.append(following)
+            current = following
 
 
 def resolve(doc: Any, node: Any, at: str) -> tuple[Any, str | None]:
-    """Follow a chain of ``$ref`` from ``node`` (found at pointer ``at``).
-
-    Returns (target, first ref or None). Errors name the pointer of the ``$ref`` at fault: the
-    dangling one, or the one that starts a loop. A non-text ``$ref`` is no reference (a schema
-    property may be named "$ref"), as in trigger_facts.py.
-    """
-    node, seen, _ = _follow(doc, node, at)
-    return node, seen[0] if seen else None
-
-
-def _follow(doc: Any, node: Any, at: str) -> tuple[Any, list[str], str]:
-    """(target, the refs followed, the target's pointer) for ``resolve``."""
-    seen: list[str] = []
-    where = f"{at}/$ref"
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        ref = node["$ref"]
-        if ref in seen:
-            chain = " -> ".join([*seen, ref])
-            raise SwaggerImportError(f"$ref loop: {chain}", pointer=f"{at}/$ref")
-        seen.append(ref)
-        node = ref_target(doc, ref, where)
-        where = f"{ref[1:]}/$ref"
-    return node, seen, where.removesuffix("/$ref")
+    """The importer's follow (strict): (target, first ref or None) from ``node`` at ``at``."""
+    target, seen = Resolver(doc, strict=True).follow(node, at)
+    return target, seen[0] if seen else None
 
 
 def is_example(key: Any, parent_key: Any) -> bool:
@@ -139,12 +194,13 @@ def check_refs(doc: dict[str, Any]) -> None:
 
     Walks in document order (children pushed in reverse), so the first fault is reported.
     """
+    resolver = Resolver(doc, strict=True)
     stack: list[tuple[Any, str, Any]] = [(doc, "", None)]
     while stack:
         node, pointer, node_key = stack.pop()
         if isinstance(node, dict):
             if isinstance(node.get("$ref"), str):
-                resolve(doc, {"$ref": node["$ref"]}, pointer)
+                resolver.follow({"$ref": node["$ref"]}, pointer)
             children = [
                 (child, f"{pointer}/{escape_pointer(key)}", key)
                 for key, child in node.items()
@@ -183,7 +239,8 @@ def _walk_schema(
     if depth > _SCHEMA_DEPTH or not isinstance(schema, dict):
         return
     body_pointer = where[1]
-    schema, refs, at = _follow(doc, schema, where[0])
+    schema, refs = Resolver(doc, strict=True).follow(schema, where[0])
+    at = refs[-1][1:] if refs else where[0]
     if refs:
         if refs[0] in seen:  # a recursive schema (a tree): its flags were seen on the way down
             return

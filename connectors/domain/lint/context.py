@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from connectors.domain.lint.refs import Resolver, Scan, join, scan
+from connectors.domain.lint.refs import Scan, join, scan
 from connectors.domain.lint.walker import CallbackSite, Operation, callback_sites, operations, text
+from connectors.domain.refs import Resolver
 from connectors.domain.swagger.importing.delete_matching import best_delete
 
 PROPERTIES_PREFIX = "apiProperties:"

@@ -16,8 +16,8 @@ from typing import Any
 
 from connectors.domain.design import HTTP_METHODS, VISIBILITIES
 from connectors.domain.lint.model import clip, show
-from connectors.domain.lint.refs import Resolver, join
-from connectors.domain.refs import is_flag
+from connectors.domain.lint.refs import join
+from connectors.domain.refs import Resolver, is_flag
 
 # Deeper than this a schema is certainly wrong (Microsoft's SchemaTooDeep); stop walking there.
 MAX_DEPTH = 40

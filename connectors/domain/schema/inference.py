@@ -29,14 +29,13 @@ genson 1.4.0 evaluation (USERS.md A9), run against this module's test cases and 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from connectors.domain.documents import escape_pointer
+from connectors.domain.documents import DocumentError, escape_pointer, load_json_text
 
 MAX_SAMPLES = 50
 MAX_TEXT_BYTES = 1_048_576  # all sample texts together, UTF-8 encoded
@@ -331,22 +330,10 @@ def parse_samples(texts: str | Sequence[str]) -> list[Any]:
 
 
 def _parse_one(text: str, number: int) -> Any:
+    """One sample, read by the app's one JSON loader (its limits and its words)."""
     if not text.strip():
         raise SchemaInferenceError(f"sample {number} is empty")
     try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as error:
-        raise SchemaInferenceError(
-            f"sample {number}: malformed JSON at line {error.lineno}, "
-            f"column {error.colno}: {error.msg}"
-        ) from None
-    except RecursionError:
-        # json's parser recurses per nesting level; say so instead of a stack trace.
-        raise SchemaInferenceError(f"sample {number}: nested too deeply to parse") from None
-    except ValueError as error:
-        raise SchemaInferenceError(f"sample {number}: {error}") from None
-
-
-def _reject_constant(name: str) -> Any:
-    # Python's json accepts NaN and Infinity; JSON and Power Platform do not.
-    raise ValueError(f"{name} is not valid JSON")
+        return load_json_text(text, name=f"sample {number}")
+    except DocumentError as error:
+        raise SchemaInferenceError(str(error)) from None

@@ -506,35 +506,33 @@ def test_parse_samples_reads_one_or_many_texts(texts: Any, expected: list[Any]) 
     [
         (
             '{"a": 1,}',
-            "sample 1: malformed JSON at line 1, column 9: "
-            "Expecting property name enclosed in double quotes",
+            "sample 1 line 1, column 8: trailing comma is not allowed in JSON",
         ),
         (
             ['{"a": 1}', '{\n  "a": 1\n  "b": 2\n}'],
-            "sample 2: malformed JSON at line 3, column 3: Expecting ',' delimiter",
+            "sample 2 line 3, column 3: expecting ',' between values",
         ),
         (
             ["{}", "[]", "\ufeff[1, 2"],
-            "sample 3: malformed JSON at line 1, column 6: Expecting ',' delimiter",
+            "sample 3 line 1, column 6: the file ends inside an array opened at line 1, column 1",
         ),
         (
             "{'a': 1}",
-            "sample 1: malformed JSON at line 1, column 2: "
-            "Expecting property name enclosed in double quotes",
+            'sample 1 line 1, column 2: strings and property names need double quotes (")',
         ),
-        ('{"a": 1} {"b": 2}', "sample 1: malformed JSON at line 1, column 10: Extra data"),
-        ('{"a": NaN}', "sample 1: NaN is not valid JSON"),
+        ('{"a": 1} {"b": 2}', "sample 1 line 1, column 10: unexpected text after the end"),
+        ('{"a": NaN}', "sample 1 line 1, column 7: NaN is not a JSON value"),
         ("  \n ", "sample 1 is empty"),
         ([], "no samples given: paste at least one JSON body"),
         (["{}"] * 51, "51 samples given; at most 50 allowed"),
         (["{}", 5], "sample 2 is not text"),
-        ("[" * 100_000, "sample 1: nested too deeply to parse"),
+        ("[" * 100_000, "sample 1 line 1, column 65: nesting is deeper than 64 levels"),
     ],
 )
 def test_parse_samples_errors_name_sample_line_and_column(texts: Any, message: str) -> None:
     with pytest.raises(SchemaInferenceError) as error:
         parse_samples(texts)
-    assert str(error.value) == message
+    assert str(error.value).startswith(message)
 
 
 def test_parse_samples_refuses_more_than_the_total_size_limit() -> None:
