@@ -102,6 +102,7 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/wizard_bench.py
 	$(BIN)/python bench/report_bench.py
+	$(BIN)/python bench/lint_bench.py
 
 lint: install
 	$(BIN)/ruff check .

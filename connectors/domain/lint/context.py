@@ -44,6 +44,7 @@ class Context:
         self.resolver = Resolver(self.swagger)
         # Rule modules cache what several of their rules derive (e.g. the kind of every $ref).
         self.memo: dict[str, Any] = {}
+        self._delete_matches: dict[str, DeleteMatch | None] = {}
 
     @cached_property
     def scan(self) -> Scan:
@@ -119,7 +120,13 @@ class Context:
 
     def delete_match(self, op: Operation) -> DeleteMatch | None:
         """The DELETE operation that unregisters webhook trigger ``op``: the design's choice when
-        it names one that exists, else the best-ranked shape match (as tools/trigger_facts.py)."""
+        it names one that exists, else the best-ranked shape match (as tools/trigger_facts.py).
+        Computed once per trigger: ranking compares the trigger with every DELETE."""
+        if op.pointer not in self._delete_matches:
+            self._delete_matches[op.pointer] = self._find_delete(op)
+        return self._delete_matches[op.pointer]
+
+    def _find_delete(self, op: Operation) -> DeleteMatch | None:
         chosen = self.design_delete_path(op)
         for candidate in self.deletes:
             if candidate.path == chosen:

@@ -6,7 +6,8 @@ exist (on the called operation, or on the trigger as the source), when the paths
 items are empty, or when the two extensions say different things.
 Input: a ``Context``; only trigger operations' non-body parameters are read.
 Output: ``Hit``s for DynamicValuesOperationIsTrigger, OperationParameterNameNotFound,
-DynamicValuesParameterReferenceNotFound, DynamicValuesPathEmpty and DynamicListMismatch;
+DynamicValuesParameterReferenceNotFound, SourcePropertyInternal, DynamicValuesPathEmpty and
+DynamicListMismatch;
 ``unknown_operations`` gives the OperationIdNotFound hits (that rule lives in ``hybrid``).
 """
 
@@ -136,6 +137,41 @@ def source_parameter_not_found(ctx: Context) -> Iterator[Hit]:
                     f"{site.label} takes '{mapping.name}' from '{mapping.parameter}', which is "
                     f"not a parameter of {site.op.label}.",
                     "Name a parameter of this trigger, or give a fixed value instead.",
+                )
+
+
+def _internal_chain(ctx: Context, param: Param, reference: str) -> bool:
+    """Whether the referenced parameter, or a property on the way to a body property it names
+    ("body/config/appId"), is internal: then the maker never sees the value it takes."""
+    node: Any = param.node
+    if param.location == "body":
+        node, _ = ctx.resolver.resolve(param.node.get("schema"), param.pointer)
+    for name in [None, *reference.split("/")[1:]]:
+        if name is not None:
+            props = node.get("properties") if isinstance(node, dict) else None
+            node, _ = ctx.resolver.resolve(props.get(name) if isinstance(props, dict) else None, "")
+        if not isinstance(node, dict):
+            return False
+        if node.get("x-ms-visibility") == "internal":
+            return True
+    return False
+
+
+@rule("SourcePropertyInternal", "error", "Dynamic values take a value from an internal parameter")
+def source_property_internal(ctx: Context) -> Iterator[Hit]:
+    """Microsoft: the parameter reference in the source operation is internal or one of its
+    parents is. Checked for the trigger parameters the linter reads dynamic values on."""
+    for site in sites(ctx):
+        reference = "parameter" if site.key == VALUES else "parameterReference"
+        for mapping in site.parsed.mappings:
+            source = site.op.param(_head(mapping.parameter)) if mapping.parameter else None
+            if source is not None and _internal_chain(ctx, source, mapping.parameter or ""):
+                yield Hit(
+                    join(site.pointer, "parameters", mapping.name, reference),
+                    f"{site.label} takes '{as_text(mapping.name)}' from "
+                    f"'{as_text(mapping.parameter)}', which is internal (or one of its parents "
+                    "is), so the maker can never choose it.",
+                    "Make that parameter visible, or give a fixed value instead of the reference.",
                 )
 
 

@@ -56,6 +56,19 @@ REQUIRED_RULES = [
     "PathParameterMissingEncoding",
     "SchemaReferenceNotFound",
     "SchemaRefLoopNotAllowed",
+    "OperationIdTooLong",
+    "DuplicateOperationPath",
+    "PartialDuplicateOperationPath",
+    "OperationParametersAreNotUnique",
+    "OperationHasManyResponsesWithSchema",
+    "ReservedParameterIsUsed",
+    "SourcePropertyInternal",
+    "ValueMustEndWithAlphanumeric",
+    "FieldLengthNotInRange",
+    "RequiredValueEmpty",
+    "InternalPropertyWithDefaultOptional",
+    "ValueContainsRestrictedWords",
+    "ValueMustBeInEnglish",
 ]
 TABLES = [
     "general",
@@ -66,6 +79,8 @@ TABLES = [
     "hybrid",
     "lifecycle",
     "dynamic",
+    "string",
+    "routing",
 ]
 
 
@@ -92,6 +107,10 @@ def test_registry_entries() -> None:
         ("SummaryEqualsDescription", "warning"),
         ("PathParameterMissingEncoding", "warning"),
         ("NotificationUrlOnAction", "info"),
+        ("ValueContainsRestrictedWords", "warning"),
+        ("ValueMustBeInEnglish", "warning"),
+        ("InternalPropertyWithDefaultOptional", "warning"),
+        ("PropertyMustBeRequired", "error"),
     ],
 )
 def test_severities(rule: str, severity: str) -> None:

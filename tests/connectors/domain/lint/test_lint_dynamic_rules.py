@@ -170,6 +170,44 @@ FIRES = [
         edit(dynamic(), (LIST + "/parameters/team", DROP)),
         LIST,
     ),
+    fires(
+        "SourcePropertyInternal",
+        "internal-source",
+        edit(dynamic(), (ITEMS + "/parameters/2/x-ms-visibility", "internal")),
+        VALUES + "/parameters/team/parameter",
+    ),
+    fires(
+        "SourcePropertyInternal",
+        "list-reference",
+        edit(dynamic(), (ITEMS + "/parameters/2/x-ms-visibility", "internal")),
+        LIST + "/parameters/team/parameterReference",
+    ),
+    fires(
+        "SourcePropertyInternal",
+        "internal-parent-of-body-property",
+        edit(
+            dynamic(),
+            (VALUES + "/parameters/team", {"parameter": "body/config/team"}),
+            (
+                ITEMS + "/parameters/2",
+                {
+                    "name": "body",
+                    "in": "body",
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "config": {
+                                "type": "object",
+                                "x-ms-visibility": "internal",
+                                "properties": {"team": {"type": "string"}},
+                            }
+                        },
+                    },
+                },
+            ),
+        ),
+        VALUES + "/parameters/team/parameter",
+    ),
 ]
 
 QUIET = [
@@ -182,7 +220,40 @@ QUIET = [
             "DynamicValuesParameterReferenceNotFound",
             "DynamicValuesPathEmpty",
             "DynamicListMismatch",
+            "SourcePropertyInternal",
         )
+    ),
+    quiet(
+        "SourcePropertyInternal",
+        "internal-but-fixed-value",
+        edit(
+            dynamic(),
+            (ITEMS + "/parameters/2/x-ms-visibility", "internal"),
+            (VALUES + "/parameters/team", "dev"),
+            (LIST + "/parameters/team", {"value": "dev"}),
+        ),
+    ),
+    quiet(
+        "SourcePropertyInternal",
+        "visible-body-property",
+        edit(
+            dynamic(),
+            (VALUES + "/parameters/team", {"parameter": "body/config/team"}),
+            (LIST, DROP),
+            (
+                ITEMS + "/parameters/2",
+                {
+                    "name": "body",
+                    "in": "body",
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "config": {"type": "object", "properties": {"team": {"type": "string"}}}
+                        },
+                    },
+                },
+            ),
+        ),
     ),
     quiet("OperationIdNotFound", "on-an-action", on_action(edit(dynamic(), (VALUES, {})))),
     quiet(
