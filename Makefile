@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test smoke bench lint install upgrade chromium clean
+.PHONY: run serve test smoke bench lint install assets upgrade chromium clean
 
 # The installer, uv, pinned and kept in its own environment (`uv sync` keeps .venv exactly to the
 # lock, so it would remove itself from there).
@@ -47,6 +47,17 @@ $(VENDOR)/.installed: package.json package-lock.json
 	touch $@
 
 install: $(STAMP) $(VENDOR)/.installed
+
+# The Swagger editor's code editor (CodeMirror 6), bundled by esbuild from frontend/editor.js.
+# The minified bundle is committed: an install without npm serves it as it is; run this after
+# changing frontend/ or the CodeMirror packages, and commit the result.
+EDITOR_BUNDLE := static/js/editor.bundle.js
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: node_modules/.package-lock.json
+	node_modules/.bin/esbuild frontend/editor.js --bundle --minify --format=iife \
+	  --target=es2020 --legal-comments=eof --outfile=$(EDITOR_BUNDLE)
 
 # Web server and a real Celery worker on the embedded defaults (SQLite + SQLAlchemy broker under
 # var/); Ctrl-C stops both.
@@ -91,6 +102,7 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/wizard_bench.py
 	$(BIN)/python bench/report_bench.py
+	$(BIN)/python bench/lint_bench.py
 	$(BIN)/python bench/revision_bench.py
 
 lint: install

@@ -112,7 +112,7 @@ def _vacuum_drafts(vendor: str) -> None:
 
 def _encodian() -> dict[str, Any]:
     from connectors.domain.documents import load_document
-    from connectors.domain.swagger_import import import_connector
+    from connectors.domain.swagger.importing.connector import import_connector
 
     swagger = load_document((ENCODIAN / "apiDefinition.swagger.json").read_bytes())
     properties = load_document((ENCODIAN / "apiProperties.json").read_bytes())

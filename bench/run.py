@@ -35,9 +35,9 @@ from jsonschema import Draft4Validator  # noqa: E402
 
 from connectors.domain.documents import DocumentError, load_document  # noqa: E402
 from connectors.domain.lint import lint_swagger  # noqa: E402
-from connectors.domain.properties_export import export_properties  # noqa: E402
-from connectors.domain.swagger_export import dump_json, export_swagger  # noqa: E402
-from connectors.domain.swagger_import import import_connector  # noqa: E402
+from connectors.domain.swagger.exporting.definition import dump_json, export_swagger  # noqa: E402
+from connectors.domain.swagger.exporting.properties import export_properties  # noqa: E402
+from connectors.domain.swagger.importing.connector import import_connector  # noqa: E402
 
 
 def corpus_files() -> list[tuple[str, bytes, bytes | None]]:

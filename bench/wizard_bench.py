@@ -158,7 +158,7 @@ def build() -> tuple[Any, Any]:
     from django.test import Client
 
     from connectors import services
-    from connectors.domain.authoring import new_webhook_trigger
+    from connectors.domain.authoring.triggers import new_webhook_trigger
     from tests.factories import make_draft, make_team, make_user
 
     user = make_user("bench")

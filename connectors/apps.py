@@ -7,4 +7,6 @@ class ConnectorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 (registers the app's system checks)
+        # The system checks register themselves; the Celery tasks too, so that the services can
+        # queue a task by its name (they do not import the tasks, which call them).
+        from . import checks, tasks  # noqa: F401

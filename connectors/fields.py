@@ -1,4 +1,5 @@
-"""A JSON model field that keeps object key order on every database.
+"""A JSON model field that keeps object key order on every database, and the form field
+that reads JSON from a form.
 
 PostgreSQL's ``jsonb`` (what Django's JSONField uses there) stores objects with their keys
 re-sorted, so a design saved on PostgreSQL would come back with its paths, properties and
@@ -13,7 +14,10 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from connectors.domain.documents import DocumentError, load_json_text
 
 if TYPE_CHECKING:  # the stubs type TextField's values as str; ours are JSON values
     _TextField = models.TextField[Any, Any]
@@ -34,7 +38,10 @@ class OrderedJSONField(_TextField):
         # Only text coming from a form or a fixture is JSON to decode; a str from Python code
         # never reaches here because designs are always objects.
         if isinstance(value, str):
-            return json.loads(value)
+            try:
+                return load_json_text(value, name=self.name or "value")
+            except DocumentError as error:
+                raise ValidationError(str(error), code="invalid") from None
         return value
 
     def get_prep_value(self, value: Any) -> Any:
@@ -46,4 +53,43 @@ class OrderedJSONField(_TextField):
         return self.get_prep_value(self.value_from_object(obj)) or ""
 
     def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
-        return super().formfield(**{"form_class": forms.JSONField, **kwargs})
+        return super().formfield(**{"form_class": JSONTextField, **kwargs})
+
+
+class JSONTextField(forms.CharField):
+    """JSON typed into (or carried by) a form, read by the app's own loader: its limits
+    (nesting, digits, non-finite numbers, lone surrogates) hold, and a refusal names the line
+    and column, so hostile text is a form error (400), never a 500. Django's ``JSONField``
+    would hand the text to ``json.loads``, which raises on 4,301 digits or 1,000 brackets."""
+
+    default_error_messages = {"invalid": "%(error)s"}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, str | type(None)):
+            return value
+        return json.dumps(value, ensure_ascii=False)
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return data  # shown again as sent, even when it does not parse
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return load_json_text(str(text), name=str(self.label or "value"))
+        except DocumentError as error:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"error": error}
+            ) from None
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            value = self.to_python(data)
+        except ValidationError:
+            return True
+        return json.dumps(initial, sort_keys=True) != json.dumps(value, sort_keys=True)

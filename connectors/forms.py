@@ -19,14 +19,13 @@ from typing import Any
 
 from django import forms
 
-from connectors.domain.authoring import (
+from connectors.domain.authoring.triggers import (
     operation_id_from_summary,
     path_parameters_from_template,
     propose_delete_action,
     set_item_samples,
     set_notification_samples,
 )
-from connectors.domain.authoring_convert import KINDS, convert_trigger
 from connectors.domain.design import (
     HTTP_METHODS,
     IDENTITY_PROVIDERS,
@@ -35,20 +34,22 @@ from connectors.domain.design import (
     SECURITY_TYPES,
     VISIBILITIES,
 )
-from connectors.domain.package import ICON_MAX_BYTES, Icon, IconError, read_icon
 from connectors.domain.runner.inputs import TEST_VALUE, value_text
-from connectors.domain.schema_inference import SchemaInferenceError, parse_samples
-from connectors.domain.wizard_edit import (
+from connectors.domain.schema.inference import SchemaInferenceError, parse_samples
+from connectors.domain.swagger.exporting.package import ICON_MAX_BYTES, Icon, IconError, read_icon
+from connectors.domain.wizard.convert import KINDS, convert_trigger
+from connectors.domain.wizard.edit import (
     set_retry_interval,
     sync_path_parameters,
     taken_operation_ids,
 )
-from connectors.domain.wizard_sample import (
+from connectors.domain.wizard.sample import (
     SampleError,
     apply_sample_request,
     default_sample_method,
     parse_sample_request,
 )
+from connectors.fields import JSONTextField
 
 Design = dict[str, Any]
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
@@ -875,6 +876,6 @@ class PollingForm(TriggerForm):
 class OverwriteForm(forms.Form):
     """The conflict page's "overwrite with my edit": the design the user meant, in full."""
 
-    design = forms.JSONField(widget=forms.HiddenInput)
+    design = JSONTextField(widget=forms.HiddenInput, label="design")
     based_on_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)

@@ -8,9 +8,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
+from .domain.documents import MAX_BYTES, MAX_FILE_BYTES
 from .models import Membership
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES  # the file as sent; its content is measured on import
 SORTS = {
     "-updated": ("-updated_at", "-pk"),
     "updated": ("updated_at", "pk"),
@@ -49,7 +50,10 @@ class DraftCreateForm(forms.Form):
 
 def _read_upload(upload: Any, label: str) -> bytes:
     if upload.size > MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(f"{label} is larger than 5 MB.")
+        raise forms.ValidationError(
+            f"{label} is larger than {MAX_UPLOAD_BYTES // 1048576} MB (files are read up to "
+            f"{MAX_UPLOAD_BYTES // 1048576} MB, and up to {MAX_BYTES // 1048576} MB of content)."
+        )
     data: bytes = upload.read()
     return data
 

@@ -111,8 +111,9 @@ class PageForms:
     def error_messages(self) -> list[str]:
         errors = labelled_errors(self.page)
         for part in self._bound():
-            if isinstance(part, forms.BaseFormSet):
-                errors += [str(e) for e in part.non_form_errors()]
+            if isinstance(part, forms.BaseFormSet) or hasattr(part, "forms"):
+                if isinstance(part, forms.BaseFormSet):
+                    errors += [str(e) for e in part.non_form_errors()]
                 for row in part.forms:
                     errors += labelled_errors(row)
             else:

@@ -18,7 +18,7 @@ from connectors.domain.runner.inputs import (
     run_inputs,
     value_text,
 )
-from connectors.domain.swagger_export import export_swagger
+from connectors.domain.swagger.exporting.definition import export_swagger
 from connectors.models import SimulatorSession
 
 CREDENTIAL_FIELDS = {
@@ -64,6 +64,7 @@ class ReportStartForm(forms.Form):
         *args: Any,
         design: dict[str, Any],
         previous: dict[str, Any] | None = None,
+        choices: dict[str, list[dict[str, str]]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -80,6 +81,7 @@ class ReportStartForm(forms.Form):
                 del self.fields[name]
         self.inputs = run_inputs(design, [], export_swagger(design))
         self._values, self._secret_values = RunValues(), dict[str, str]()
+        self.choices = choices or {}
         self._add_input_fields(RunValues.from_json(previous))
 
     # -- the values typed in for the run ---------------------------------------------------------
@@ -90,17 +92,27 @@ class ReportStartForm(forms.Form):
         for row in self.inputs:
             before = previous.body.get(row.key) if row.is_body else previous.parameters.get(row.key)
             start = before if before not in (None, "") else row.test_value
+            listed = [] if row.secret or row.is_body else self.choices.get(row.key, [])
+            widget = forms.PasswordInput() if row.secret else forms.TextInput()
+            if listed:  # the values the dynamic-values operation listed in the last report
+                widget.attrs["list"] = f"report_choices_{len(self.fields)}"
             self.fields[input_field_name(row)] = forms.CharField(
                 required=False,
                 max_length=4000,
                 label=row.label,
                 initial="" if row.secret else value_text(start),
-                help_text=_input_help(row),
-                widget=forms.PasswordInput if row.secret else forms.TextInput,
+                help_text=_input_help(row, listed=len(listed)),
+                widget=widget,
             )
 
-    def input_fields(self) -> list[tuple[RunInput, forms.BoundField]]:
-        return [(row, self[input_field_name(row)]) for row in self.inputs]
+    def input_fields(self) -> list[tuple[RunInput, forms.BoundField, list[dict[str, str]]]]:
+        """Each input's row, bound field, and the listed values it offers (a datalist)."""
+        rows = []
+        for row in self.inputs:
+            field = self[input_field_name(row)]
+            listed = self.choices.get(row.key, []) if "list" in field.field.widget.attrs else []
+            rows.append((row, field, listed))
+        return rows
 
     def _clean_inputs(self, data: dict[str, Any]) -> None:
         """Type each value; a required input of a chosen trigger without one is an error at
@@ -154,7 +166,7 @@ def input_field_name(row: RunInput) -> str:
 _WHERE = {"path": "Path", "query": "Query", "header": "Header", "body": "Body property"}
 
 
-def _input_help(row: RunInput) -> str:
+def _input_help(row: RunInput, *, listed: int = 0) -> str:
     where = f"{_WHERE[row.location]} {'parameter ' if not row.is_body else ''}{row.key}"
     kind = row.kind
     if row.is_body and kind == "array":
@@ -163,5 +175,7 @@ def _input_help(row: RunInput) -> str:
         kind = "object: JSON"
     parts = [f"{where} ({kind}{'' if row.required else ', optional'})"]
     if row.description:
-        parts.append(row.description)
+        parts.append(row.description.rstrip("."))
+    if listed:
+        parts.append(f"Pick one of the {listed} values the last report listed, or type one")
     return ". ".join(parts) + "."

@@ -1,8 +1,8 @@
 """The schema editor of a webhook trigger's page: one form for the registration body and one
 for the notification, each a row of fields per property, ``$ref``s resolved.
 
-The rows come from ``connectors.domain.schema_tree`` (flat, depth first, with where each
-property really lives); the edits go through ``schema_edit``, which writes them where the
+The rows come from ``connectors.domain.schema.tree`` (flat, depth first, with where each
+property really lives); the edits go through ``schema.edit``, which writes them where the
 property lives, a shared definition included. Only what the maker changed is written: a field
 left as it was does not touch the design. Adding and removing a property are buttons of the
 page's form (``action`` ``add-<root>-property`` and ``remove-<root>:<pointer>``).
@@ -16,20 +16,20 @@ from typing import Any
 from django import forms
 
 from connectors.domain.design import VISIBILITIES, clone_json
-from connectors.domain.schema_callback import schema_set_callback
-from connectors.domain.schema_edit import (
+from connectors.domain.schema.callback import schema_set_callback
+from connectors.domain.schema.edit import (
     SchemaEdit,
     schema_add_property,
     schema_apply,
     schema_remove_property,
 )
-from connectors.domain.schema_tree import (
+from connectors.domain.schema.tree import (
     SchemaEditError,
     SchemaRow,
     callback_candidates,
     schema_rows,
 )
-from connectors.domain.schema_values import TYPES
+from connectors.domain.schema.values import TYPES
 
 from .forms import TriggerForm
 

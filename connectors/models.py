@@ -18,6 +18,22 @@ from django.db import models
 from django.utils import timezone
 
 from .fields import OrderedJSONField
+from .models_parts import DesignPart, designs_of
+
+# DesignPart, the parts of the revisions' designs, lives in ``models_parts`` (see there why).
+__all__ = [
+    "CallbackHook",
+    "ConnectorDraft",
+    "DesignPart",
+    "DraftIcon",
+    "Invitation",
+    "Membership",
+    "ReceivedNotification",
+    "Report",
+    "Revision",
+    "SimulatorSession",
+    "Team",
+]
 
 
 class Team(models.Model):
@@ -186,27 +202,6 @@ class DraftIcon(models.Model):
         return f"icon of {self.draft_id} ({self.content_type}, {self.width}x{self.height})"
 
 
-class DesignPart(models.Model):
-    """One content-addressed part of a draft's revisions (see ``domain.design_parts``).
-
-    Stored once per draft and shared by every revision that holds it; ``data`` is the part's
-    JSON text, zlib-compressed. Parts are only ever added, by the save that first needs them,
-    and go with their draft (CASCADE): no revision is deleted on its own, so none is orphaned.
-    """
-
-    draft = models.ForeignKey(ConnectorDraft, on_delete=models.CASCADE, related_name="+")
-    digest = models.CharField(max_length=64)  # SHA-256 of the part's text, hex
-    data = models.BinaryField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["draft", "digest"], name="design_part_unique_digest")
-        ]
-
-    def __str__(self) -> str:
-        return f"part {self.digest[:12]} of {self.draft_id}"
-
-
 class Revision(models.Model):
     """A saved version of a draft's design: the root of its parts (``DesignPart``), so that a
     save stores only what it changed. ``design`` reads the parts back (one query a tree level);
@@ -234,8 +229,6 @@ class Revision(models.Model):
     def design(self) -> Any:
         """The design this revision saved, read from its parts once per instance."""
         if not hasattr(self, "_design"):
-            from .revision_store import designs_of
-
             self._design = designs_of(draft_id=self.draft_id, roots=[self.root])[self.root]
         return self._design
 

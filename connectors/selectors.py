@@ -19,9 +19,9 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from . import invitation_links
-from .domain.changes import BreakingChange, DiffLine, breaking_changes, diff_lines
 from .domain.design import DesignError, migrate_design
-from .domain.swagger_export import dump_json, export_swagger
+from .domain.swagger.changes import BreakingChange, DiffLine, breaking_changes, diff_lines
+from .domain.swagger.exporting.definition import dump_json, export_swagger
 from .models import (
     ConnectorDraft,
     DraftIcon,
@@ -32,7 +32,7 @@ from .models import (
     SimulatorSession,
     Team,
 )
-from .revision_store import designs_of
+from .models_parts import designs_of
 
 HISTORY_LIMIT = 100
 # Rows per page of the draft list and of a draft's history.

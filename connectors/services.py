@@ -22,10 +22,10 @@ from .domain.design import Design, migrate_design, new_design, validate_design
 from .domain.design_parts import split
 from .domain.lint import Finding
 from .domain.lint.incremental import lint_design_cached
-from .domain.package import Icon
-from .domain.swagger_import import import_connector
+from .domain.swagger.exporting.package import Icon
+from .domain.swagger.importing.connector import import_connector
 from .models import ConnectorDraft, DraftIcon, Revision, Team
-from .revision_store import parts_store
+from .models_parts import parts_store
 
 
 class DraftConflict(Exception):

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
+from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -32,6 +33,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 from django.utils import timezone
 
+from .domain.design import migrate_design
 from .domain.runner.callbacks import WAIT_INTERVAL_SECONDS, Received
 from .domain.runner.credentials import REDACTED, SECRET_HEADERS, Credentials
 from .domain.runner.inputs import RunValues
@@ -42,6 +44,7 @@ from .services_simulator import simulator_base_path, simulator_session_create, s
 
 logger = logging.getLogger(__name__)
 SIMULATOR = "simulator"
+REPORT_RUN = "connectors.tasks.report_run"  # the Celery task that runs a queued report
 
 
 class ReportTargetError(ValueError):
@@ -124,10 +127,8 @@ def report_start(
 
     ``values``: what was typed in for the run (kept with the report); ``secret_values``: the
     values of secret parameters, sealed like the credentials and erased when the run ends."""
-    from .services import draft_design  # services imports this module
-
     target = _check_target(target)
-    design = draft_design(draft=draft)
+    design = migrate_design(draft.design)  # the report's own copy, brought up to date
     report = Report(
         draft=draft,
         design_version=draft.version,
@@ -145,9 +146,8 @@ def report_start(
         report.base_url = simulator_base_url(report)
     report.save()
     if enqueue:
-        from . import tasks
-
-        transaction.on_commit(lambda: tasks.report_run.delay(report.pk))
+        # By name: the tasks call these services, so the services do not import the tasks.
+        transaction.on_commit(lambda: current_app.tasks[REPORT_RUN].delay(report.pk))
     return report
 
 

@@ -39,11 +39,11 @@ import httpx
 from django.conf import settings
 from django.db import transaction
 
-from .domain import simulation
 from .domain.design import Design
 from .domain.runner.build import resolve
 from .domain.runner.plan import base_path
-from .domain.swagger_export import export_swagger
+from .domain.simulation import simulator as simulation
+from .domain.swagger.exporting.definition import export_swagger
 from .models import CallbackHook, ConnectorDraft, SimulatorSession
 
 logger = logging.getLogger(__name__)

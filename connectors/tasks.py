@@ -12,7 +12,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from connectors import services
+from connectors import services_reports
 
 
 @shared_task(
@@ -22,10 +22,10 @@ from connectors import services
     time_limit=settings.CELERY_TASK_TIME_LIMIT,
 )
 def report_run(report_id: int) -> str | None:
-    report = services.report_execute(report_id=report_id)
+    report = services_reports.report_execute(report_id=report_id)
     return report.status if report is not None else None
 
 
 @shared_task
 def report_reap() -> int:
-    return services.report_reap_stuck()
+    return services_reports.report_reap_stuck()

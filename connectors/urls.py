@@ -9,7 +9,9 @@ urlpatterns = [
     path("", include("connectors.views.teams")),
     path("", include("connectors.views.invitations")),
     path("", include("connectors.views.wizard")),
+    path("", include("connectors.views.wizard_test")),
     path("", include("connectors.views.reports")),
+    path("", include("connectors.views.report_samples")),
     # Machine endpoints: no login, no CSRF (APIs call them, not browsers).
     path("", include("connectors.views.hooks")),
     path("", include("connectors.views.simulator")),

@@ -226,7 +226,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 # No request body larger than this is read at all (413 by its Content-Length, before any upload
 # reaches memory or the temporary folder). Views with smaller limits check their own.
-MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(12 * 1024 * 1024)))
+# 24 MB: the import's two files (each read up to 11 MB: documents.MAX_FILE_BYTES) or the
+# Swagger editor's text, sent URL-encoded.
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(24 * 1024 * 1024)))
 
 # Security: strict whenever DEBUG is off; each switch can be relaxed by its variable (for
 # example behind a proxy that terminates TLS and already redirects).

@@ -18,13 +18,20 @@ import datetime
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
 
+# What a document may hold, measured on its content: the UTF-8 size of its compact JSON (no
+# indentation, no YAML layout). The same measure on every side: a compact file, its YAML form
+# and the indented export of the design it became measure alike, so what imports exports to
+# something that imports again.
 MAX_BYTES = 5 * 1024 * 1024
+# The file as sent may be larger than its content (indentation, YAML layout): read up to this.
+MAX_FILE_BYTES = 11 * 1024 * 1024
 MAX_DEPTH = 64
 # Enough for any 5 MB JSON text (two characters per node at best); also stops shared
 # sub-trees in a handed-in dict from being walked exponentially often.
@@ -84,15 +91,34 @@ def load_document(data: bytes | str, *, name: str = "file") -> dict[str, Any]:
     if not isinstance(value, dict):
         found = "nothing" if value is None else f"a {_json_type(value)}"
         raise DocumentError(f"the top level must be an object {{...}}, found {found}", name=name)
+    check_content_size(value, name=name)
     return value
+
+
+def content_size(value: Any) -> int:
+    """The measure of ``MAX_BYTES``: the UTF-8 size of ``value`` as compact JSON."""
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def check_content_size(value: Any, *, name: str = "file") -> None:
+    """Refuse a document holding more than ``MAX_BYTES`` (see there)."""
+    size = content_size(value)
+    if size > MAX_BYTES:
+        raise DocumentError(
+            f"the document holds {size / 1048576:.1f} MB (measured as compact JSON, without "
+            f"indentation); the limit is {MAX_BYTES // 1048576} MB",
+            name=name,
+        )
 
 
 def decode_text(data: bytes | str, *, name: str = "file") -> str:
     """Bytes -> text (UTF-8, BOM tolerated; UTF-16 with a BOM too), after the size check."""
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
-    if size > MAX_BYTES:
+    if size > MAX_FILE_BYTES:
         raise DocumentError(
-            f"the file is {size / 1048576:.1f} MB; the limit is {MAX_BYTES // 1048576} MB",
+            f"the file is {size / 1048576:.1f} MB; files are read up to "
+            f"{MAX_FILE_BYTES // 1048576} MB (and up to {MAX_BYTES // 1048576} MB of content, "
+            "measured as compact JSON)",
             name=name,
         )
     if isinstance(data, str):
@@ -245,7 +271,18 @@ def _json_error(text: str, exc: json.JSONDecodeError, name: str) -> DocumentErro
     before = text[:pos].rstrip()
     char = text[pos : pos + 1]
     reason = exc.msg[:1].lower() + exc.msg[1:]
-    if before.endswith(",") and char in ("}", "]"):
+    if exc.msg.startswith("Unterminated string"):
+        line, column = line_column(text, pos)
+        reason = (
+            f'the file ends inside a string opened at line {line}, column {column}; close it with "'
+        )
+        pos = len(text)
+    elif not text[pos:].strip():
+        reason = _cut_short(text)
+        pos = len(text)
+    elif char not in _JSON_SYNTAX:
+        reason = _unexpected(char)
+    elif before.endswith(",") and char in ("}", "]"):
         pos = len(before) - 1
         reason = f"trailing comma is not allowed in JSON; remove the ',' before '{char}'"
     elif char == "/" and text[pos + 1 : pos + 2] in ("/", "*"):
@@ -257,6 +294,39 @@ def _json_error(text: str, exc: json.JSONDecodeError, name: str) -> DocumentErro
     elif exc.msg.startswith("Expecting ',' delimiter"):
         reason = "expecting ',' between values; is a comma missing just before this?"
     return _error_at(text, pos, reason, name)
+
+
+# Every character JSON has a use for outside strings (``json`` reads the literals' letters).
+_JSON_SYNTAX = frozenset(" \t\n\r{}[],:\"-+.0123456789eEtrufalsnNIiy/'")
+
+
+def _unexpected(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    label = unicodedata.name(char, "")
+    what = f"{code} ({label})" if label else code
+    if char.isspace():
+        return f"unexpected character {what}: JSON allows only spaces, tabs and line breaks here"
+    return f"unexpected character {what}; remove it or put it inside a string"
+
+
+def _cut_short(text: str) -> str:
+    """Why a text that ends too early cannot be read: the bracket still open, innermost."""
+    opened: list[tuple[str, int]] = []
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            opened.append((token, match.start()))
+        elif token in "]}" and opened:
+            opened.pop()
+    if not opened:
+        return "the file ends where a value should be"
+    bracket, start = opened[-1]
+    line, column = line_column(text, start)
+    kind, closer = ("an object", "}") if bracket == "{" else ("an array", "]")
+    return (
+        f"the file ends inside {kind} opened at line {line}, column {column}; "
+        f"is the end of the file missing, or a '{closer}'?"
+    )
 
 
 def _yaml_loader_base() -> type[yaml.SafeLoader]:
@@ -304,6 +374,14 @@ def _load_yaml_text(text: str, *, name: str) -> Any:
         raise DocumentError(
             f"not valid YAML: {reason}", name=name, line=line, column=column
         ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, where it stands
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        code = f"U+{ord(char[:1] or chr(0)):04X}"
+        reason = (
+            f"not valid YAML: unexpected character {code}: YAML allows no control characters, "
+            f'not even in quotes; remove it, or write it as "\\u{code[2:]}" in double quotes'
+        )
+        raise _error_at(text, exc.position, reason, name) from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise DocumentError(f"not valid YAML: {exc}", name=name) from None
     return check_tree(value, name=name)

@@ -9,8 +9,8 @@ def backfill_summaries(apps, schema_editor):
     """Existing drafts get the trigger and lint counts the list now reads from the row."""
     from connectors.domain.design import DesignError, migrate_design
     from connectors.domain.lint import lint_swagger
-    from connectors.domain.properties_export import export_properties
-    from connectors.domain.swagger_export import export_swagger
+    from connectors.domain.swagger.exporting.properties import export_properties
+    from connectors.domain.swagger.exporting.definition import export_swagger
 
     ConnectorDraft = apps.get_model("connectors", "ConnectorDraft")
     for draft in ConnectorDraft.objects.all().iterator():

@@ -21,8 +21,8 @@ from django_htmx.middleware import HtmxDetails
 from connectors import selectors, services
 from connectors.domain.design import DesignError
 from connectors.domain.documents import DocumentError
-from connectors.domain.swagger_export import dump_json
-from connectors.domain.swagger_import import PROPERTIES_NAME, SwaggerImportError
+from connectors.domain.swagger.exporting.definition import dump_json
+from connectors.domain.swagger.importing.connector import PROPERTIES_NAME, SwaggerImportError
 from connectors.forms_drafts import (
     MAX_UPLOAD_BYTES,
     DraftCreateForm,

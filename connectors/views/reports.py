@@ -16,13 +16,16 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseStopPolling
 
 from connectors import selectors, services, services_reports
-from connectors.domain.sequence_svg import sequence_svg
+from connectors.domain.runner.diagram import NARROW, WIDE, sequence_svg
+from connectors.domain.runner.inputs import RunValues, value_text
+from connectors.domain.runner.samples import received_payloads
 from connectors.forms_reports import ReportStartForm
 from connectors.models import Report
 
@@ -50,8 +53,64 @@ def step_counts(steps: Any) -> list[tuple[str, int]]:
     return [(status, counts[status]) for status in STEP_STATUSES if counts[status]]
 
 
+# A step opens by itself when it needs the reader: it went wrong, or it is under way.
+OPEN_STATUSES = frozenset({"failed", "error", "running"})
+
+
+def step_items(steps: Any) -> list[dict[str, Any]]:
+    """The steps as the page lists them: numbered (the diagram names them by number), open
+    when they went wrong or run, when they warn or offer something to take (choices, a
+    notification to use as a sample); the other ones folded."""
+    items = []
+    for number, step in enumerate(steps or [], start=1):
+        if not isinstance(step, dict):
+            continue
+        warns = any(f.get("severity") == "warning" for f in step.get("findings") or [])
+        data = step.get("data")
+        # What the maker can take from a step is shown, not folded: a dynamic-values step's
+        # choices, the notifications a step received (each can become a sample).
+        offers = (isinstance(data, dict) and bool(data.get("choices"))) or bool(
+            received_payloads(step)
+        )
+        items.append(
+            {
+                "number": number,
+                "step": step,
+                "open": step.get("status") in OPEN_STATUSES or warns or offers,
+            }
+        )
+    return items
+
+
+def _duration(report: Report) -> str:
+    """How long the report ran (or has been running), in words a person reads at once."""
+    if report.started_at is None:
+        return ""
+    end = report.finished_at or timezone.now()
+    seconds = max(0.0, (end - report.started_at).total_seconds())
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
+
+
+def tested_triggers(report: Report) -> list[dict[str, str]]:
+    """The design's triggers that the report tests (no choice made: all of them)."""
+    chosen = set(report.trigger_ids or [])
+    triggers = (report.design or {}).get("triggers") or []
+    return [
+        {
+            "name": str(t.get("summary") or t.get("operationId") or "?"),
+            "kind": str(t.get("kind") or ""),
+        }
+        for t in triggers
+        if isinstance(t, dict) and (not chosen or t.get("operationId") in chosen)
+    ]
+
+
 def progress_context(report: Report) -> dict[str, Any]:
-    """What the progress fragment needs: the report, its diagram, the event countdown.
+    """What the progress fragment needs: the report, its summary, steps and diagram (drawn
+    twice: for a wide box and for a phone, the CSS shows the one that fits), the countdown.
 
     The page asks the user to trigger the event only while a running step waits for it (it
     has a ``wait_until``), not during the other steps of a running report."""
@@ -64,47 +123,50 @@ def progress_context(report: Report) -> dict[str, Any]:
         ]
     waiting = bool(deadlines)
     seconds_left = max(0, math.ceil(max(deadlines) - time.time())) if deadlines else None
+    target = "Simulator" if report.target_kind == Report.Target.SIMULATOR else "API"
+    items = step_items(report.steps)
+    diagrams = {
+        layout.name: mark_safe(
+            sequence_svg(
+                report.steps,
+                title=f"Report {report.pk}: what went over the wire, step by step",
+                target_name=target,
+                layout=layout,
+                id_prefix=f"report-{report.pk}",
+            )
+        )
+        for layout in (WIDE, NARROW)
+    }
     return {
         "report": report,
         "step_counts": step_counts(report.steps),
-        "diagram": mark_safe(sequence_svg(report.steps, title=f"Report {report.pk} lifecycle")),
+        "step_items": items,
+        "failing_steps": [i for i in items if i["step"].get("status") in ("failed", "error")],
+        "tested_triggers": tested_triggers(report),
+        "duration": _duration(report),
+        "diagram_wide": diagrams["wide"],
+        "diagram_narrow": diagrams["narrow"],
         "waiting_for_event": waiting,
         "seconds_left": seconds_left,
+        "run_values": run_values(report),
     }
 
 
-def test_step_context(
-    request: HttpRequest,
-    access: DraftAccess,
-    design: dict[str, Any],
-) -> dict[str, Any]:
-    """The wizard's Test step: the start form, the recent reports, the chosen one's progress.
-
-    ``?report=N`` picks the report shown live (the one just started redirects there); without
-    it the newest report of the draft is shown.
-    """
-    recent = list(selectors.report_list(draft=access.draft, limit=WIZARD_RECENT_REPORTS))
-    shown: Report | None = recent[0] if recent else None
-    wanted = request.GET.get("report", "")
-    if wanted.isascii() and wanted.isdigit():
-        shown = next((r for r in recent if r.pk == int(wanted)), None)
-        if shown is None:
-            try:
-                shown = selectors.report_get(draft=access.draft, report_id=int(wanted))
-            except Report.DoesNotExist as exc:
-                raise Http404("No such report.") from exc
-    context: dict[str, Any] = {
-        "report_form": ReportStartForm(
-            design=design, previous=shown.inputs if shown else None, auto_id="report_%s"
-        ),
-        "recent_reports": recent,
-    }
-    if shown is not None:
-        context.update(progress_context(shown))
-    return context
+def run_values(report: Report) -> list[tuple[str, str]]:
+    """The values typed in for the run (secret ones are sealed apart and never shown)."""
+    values = RunValues.from_json(report.inputs)
+    shown = [(name, value) for name, value in values.parameters.items()]
+    return shown + [(pointer, value_text(value)) for pointer, value in values.body.items()]
 
 
-def _start(request: HttpRequest, access: DraftAccess, form: ReportStartForm) -> Report:
+def recent_report_ids(report: Report) -> set[int]:
+    """The ids in the Test step's list of recent reports of ``report``'s draft."""
+    recent = selectors.report_list(draft=report.draft, limit=WIZARD_RECENT_REPORTS)
+    return {item.pk for item in recent}
+
+
+def report_start_from(request: HttpRequest, access: DraftAccess, form: ReportStartForm) -> Report:
+    """Start the report ``form`` (a valid ``ReportStartForm``) asks for."""
     return services.report_start(
         draft=access.draft,
         user=request.user,
@@ -117,26 +179,6 @@ def _start(request: HttpRequest, access: DraftAccess, form: ReportStartForm) -> 
     )
 
 
-@require_http_methods(["POST"])
-@login_required
-def wizard_test_start(request: HttpRequest, draft_id: int) -> HttpResponse:
-    """Start a report from the wizard's Test step and come back to it, showing its progress."""
-    from .wizard import _step_context  # the wizard module imports this one
-    from .wizard_common import render_page
-
-    access = draft_access(request, draft_id, role="editor")
-    design = services.draft_design(draft=access.draft, copy=False)
-    form = ReportStartForm(request.POST, design=design, auto_id="report_%s")
-    if form.is_valid():
-        report = _start(request, access, form)
-        url = reverse("connectors:wizard_step", args=[access.draft.pk, "test"])
-        return redirect(f"{url}?report={report.pk}")
-    context = _step_context(request, access, "test")  # holds the Test step's own context
-    context["report_form"] = form  # shown again with its errors
-    context["unsaved_edits"] = False  # the design is as saved: only the run's form was refused
-    return render_page(request, "test", context, status=400)
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def report_list(request: HttpRequest, draft_id: int) -> HttpResponse:
@@ -146,7 +188,7 @@ def report_list(request: HttpRequest, draft_id: int) -> HttpResponse:
     design = services.draft_design(draft=access.draft)
     form = ReportStartForm(request.POST or None, design=design)
     if request.method == "POST" and form.is_valid():
-        report = _start(request, access, form)
+        report = report_start_from(request, access, form)
         return redirect("connectors:report_detail", draft_id=access.draft.pk, report_id=report.pk)
     context = {
         "access": access,
@@ -163,12 +205,12 @@ def report_list(request: HttpRequest, draft_id: int) -> HttpResponse:
 @login_required
 def report_detail(request: HtmxHttpRequest, draft_id: int, report_id: int) -> HttpResponse:
     report = _report(request, draft_id, report_id)
-    context = {
-        "draft": report.draft,
-        "in_wizard": request.GET.get("in_wizard") == "1",  # also refresh the recent list
-        **progress_context(report),
-    }
+    in_wizard = request.GET.get("in_wizard") == "1"
+    context = {"draft": report.draft, "in_wizard": in_wizard, **progress_context(report)}
     if request.htmx:
+        # Polled from the wizard's Test step: also refresh the report's badge in the list of
+        # recent reports, which holds the newest few only (a missing target is an htmx error).
+        context["recent_badge"] = in_wizard and report.pk in recent_report_ids(report)
         response = render(request, "connectors/reports/_progress.html", context)
         if report.ended:
             stop = HttpResponseStopPolling(response.content)
@@ -199,7 +241,6 @@ def report_junit(request: HttpRequest, draft_id: int, report_id: int) -> HttpRes
 
 urlpatterns = [
     path("drafts/<int:draft_id>/reports/", report_list, name="report_list"),
-    path("drafts/<int:draft_id>/wizard/test/start/", wizard_test_start, name="wizard_test_start"),
     path("drafts/<int:draft_id>/reports/<int:report_id>/", report_detail, name="report_detail"),
     path(
         "drafts/<int:draft_id>/reports/<int:report_id>/report.json", report_json, name="report_json"

@@ -15,7 +15,6 @@ every call is a 410 (``live_session``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -28,7 +27,8 @@ from django.views.decorators.http import require_http_methods
 
 from connectors import selectors
 from connectors import services_simulator as sim
-from connectors.domain import simulation
+from connectors.domain.documents import DocumentError, load_json_text
+from connectors.domain.simulation import simulator as simulation
 from connectors.models import SimulatorSession
 
 MAX_BODY_BYTES = 256 * 1024
@@ -107,10 +107,12 @@ def simulator_api(request: HttpRequest, session: SimulatorSession, rest: str = "
             sim.simulator_poll(session=session, route=found, query=query, path=request.path)
         )
     raw = request.read(MAX_BODY_BYTES + 1)
-    try:
-        body = json.loads(raw or b"null")
-    except ValueError:
-        return JsonResponse({"error": "the body is not JSON"}, status=400)
+    try:  # the app's own loader: bounded nesting and digits, and where the JSON breaks
+        body = load_json_text(raw.decode("utf-8") or "null", name="body")
+    except UnicodeDecodeError:
+        return JsonResponse({"error": "the body is not UTF-8 text"}, status=400)
+    except DocumentError as error:
+        return JsonResponse({"error": f"the body is not JSON: {error}"}, status=400)
     return _respond(sim.simulator_register(session=session, route=found, body=body))
 
 

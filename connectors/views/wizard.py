@@ -22,14 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from connectors import forms, selectors, services
 from connectors.domain.design import DesignError
-from connectors.domain.package import ICON_MAX_BYTES, build_package
-from connectors.domain.properties_export import export_properties
-from connectors.domain.revision_messages import revision_message
-from connectors.domain.swagger_export import dump_json, dump_yaml, export_swagger
+from connectors.domain.swagger.exporting.definition import dump_json, dump_yaml, export_swagger
+from connectors.domain.swagger.exporting.package import ICON_MAX_BYTES, build_package
+from connectors.domain.swagger.exporting.properties import export_properties
+from connectors.domain.wizard.messages import revision_message
 
 from .access import DraftAccess, draft_access, wants_fragment
 from .limits import body_limited
-from .reports import test_step_context
 from .wizard_common import (
     STEPS,
     conflict_page,
@@ -40,6 +39,8 @@ from .wizard_common import (
     step_url,
     validation_panel,
 )
+from .wizard_editor import wizard_swagger
+from .wizard_test import test_step_context
 from .wizard_trigger import (
     apply_trigger_action,
     trigger_action_message,
@@ -72,14 +73,8 @@ def _step_context(
     extra: dict[str, Any] = {"form": form}
     if step == "test":
         extra.update(test_step_context(request, access, design))
-    if step == "review":
-        fmt = "yaml" if request.GET.get("format") == "yaml" else "json"
-        swagger = export_swagger(design, share=True)
-        extra.update(
-            format=fmt,
-            preview=dump_yaml(swagger) if fmt == "yaml" else dump_json(swagger),
-            downloads=list(DOWNLOADS),
-        )
+    if step == "review":  # the text itself is in the Swagger editor (wizard_editor)
+        extra.update(downloads=list(DOWNLOADS))
     return page_context(request, access, step, design, **extra)
 
 
@@ -149,7 +144,10 @@ def wizard_overwrite(request: HttpRequest, draft_id: int) -> HttpResponse:
     access = draft_access(request, draft_id, role="editor")
     form = forms.OverwriteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The overwrite form was damaged, so nothing was saved: reload.")
+        problems = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+        messages.error(
+            request, f"The overwrite form was damaged, so nothing was saved ({problems}): reload."
+        )
         return render_page(
             request, "general", _step_context(request, access, "general"), status=400
         )
@@ -248,6 +246,7 @@ urlpatterns = [
     path("drafts/<int:draft_id>/wizard/overwrite/", wizard_overwrite, name="wizard_overwrite"),
     path("drafts/<int:draft_id>/wizard/validation/", wizard_validation, name="wizard_validation"),
     path("drafts/<int:draft_id>/wizard/icon/", wizard_icon, name="wizard_icon"),
+    path("drafts/<int:draft_id>/wizard/review/swagger/", wizard_swagger, name="wizard_swagger"),
     path(
         "drafts/<int:draft_id>/download/<str:filename>",
         wizard_download,

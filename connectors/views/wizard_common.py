@@ -26,7 +26,7 @@ from connectors import forms, forms_pages, selectors, services
 from connectors.domain.design import DesignError, migrate_design
 from connectors.domain.lint import Finding
 from connectors.domain.lint.incremental import lint_design_cached
-from connectors.domain.wizard_edit import design_changes, field_location, is_missing
+from connectors.domain.wizard.edit import design_changes, field_location, is_missing
 from connectors.models import ConnectorDraft, Revision
 
 from .access import DraftAccess, wants_fragment
@@ -94,7 +94,11 @@ def _field_url(draft_id: int, pointer: str | None) -> str:
     step, index, anchor = field_location(pointer)
     if index is None:
         return f"{step_url(draft_id, step)}#{anchor}"
-    tab = "request" if anchor.startswith("id_params-") else _ANCHOR_TABS.get(anchor, "general")
+    tab = (
+        "request"
+        if anchor.startswith(("id_params-", "dynamic-"))
+        else _ANCHOR_TABS.get(anchor, "general")
+    )
     return f"{trigger_url(draft_id, index, tab)}#{anchor}"
 
 

@@ -18,15 +18,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from connectors import forms, forms_pages, services
-from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
-from connectors.domain.revision_messages import revision_message
-from connectors.domain.wizard_edit import (
+from connectors import forms, forms_dynamic, forms_pages, services
+from connectors.domain.authoring.triggers import new_polling_trigger, new_webhook_trigger
+from connectors.domain.wizard.edit import (
     duplicate_trigger,
     move_trigger,
     taken_operation_ids,
     unique_operation_id,
 )
+from connectors.domain.wizard.messages import revision_message
 
 from .access import DraftAccess, draft_access, wants_fragment
 from .wizard_common import (
@@ -55,6 +55,7 @@ SECTION_TABS = {
     "params": "request",
     "sample": "request",
     "parameter": "request",
+    "dynamic": "request",
     "body": "request",
     "notification": "response",
     "properties": "response",
@@ -91,7 +92,7 @@ def trigger_page_context(
         form=bound.page,
         forms=bound,
         sections=bound.parts,
-        params=bound.parts["params"],
+        params=forms_dynamic.attach(bound.parts["params"], bound.parts["dynamic"]),
         trigger=trigger,
         index=index,
         tab=tab if tab in TABS else "general",
@@ -141,6 +142,7 @@ def _unbound_forms(
     parts["params"] = forms.ParameterFormSet(
         initial=forms.parameter_initial(trigger), prefix="params"
     )
+    parts["dynamic"] = forms_dynamic.DynamicValuesForms(trigger=trigger, design=design)
     for prefix, form_class in forms_pages.ACTION_FORMS.values():
         initial = form_class.initial_for(design, version, trigger=trigger)
         parts[prefix] = form_class(initial=initial, trigger=trigger, design=design, prefix=prefix)
@@ -160,6 +162,7 @@ def _bound_forms(
         initial = form_class.initial_for(design, version, trigger=trigger)
         parts[name] = form_class(data, initial=initial, trigger=trigger, design=design, prefix=name)
     parts["params"] = forms.ParameterFormSet(data, prefix="params")
+    parts["dynamic"] = forms_dynamic.DynamicValuesForms(data, trigger=trigger, design=design)
     action = data.get("action", "")
     for value, (prefix, form_class) in forms_pages.ACTION_FORMS.items():
         extra = {"path": data.get("request-path", "").strip()} if prefix == "parameter" else {}
@@ -247,6 +250,8 @@ def apply_trigger_page(
     if polling is not None:  # the new state parameter first: the old one may then be removed
         polling.apply_trigger(trigger, design)
     forms.apply_parameters(parts["params"], trigger, path=request_form.cleaned_data["path"])
+    if parts["dynamic"].is_bound:  # the rows' Values, onto the parameters that remain
+        parts["dynamic"].apply_trigger(trigger)
     if polling is not None:  # and the state parameter stays internal and required
         polling.apply_trigger(trigger, design)
     resampled = "notification" in parts and parts["notification"].samples_changed()

@@ -3,7 +3,8 @@
 //   asks first, and the header says "Unsaved changes";
 // - Ctrl+S (Cmd+S) saves the page's one form;
 // - the trigger page's sections are tabs, and a save lands back on the tab it was sent from;
-// - the Security step shows the fields of the chosen authentication type only.
+// - the Security step shows the fields of the chosen authentication type only;
+// - a trigger parameter's dynamic-values fields show only while "Dynamic values" is chosen.
 // Loaded as a file: the Content-Security-Policy allows no inline script.
 (function () {
   "use strict";
@@ -109,8 +110,22 @@
     }
   });
 
+  // Parameters: a row's dynamic-values fields only while "Dynamic values" is chosen.
+  function showDynamicValues(group) {
+    var mode = group.querySelector("select[name$='-mode']");
+    if (!mode) return;
+    group.querySelectorAll("[data-dynamic-only]").forEach(function (part) {
+      part.hidden = mode.value !== "dynamic";
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var group = event.target && event.target.closest && event.target.closest("[data-dynamic-values]");
+    if (group && event.target.name && /-mode$/.test(event.target.name)) showDynamicValues(group);
+  });
+
   function initialise(root) {
     root.querySelectorAll("[data-security-types]").forEach(showSecurityType);
+    root.querySelectorAll("[data-dynamic-values]").forEach(showDynamicValues);
     // A refused save comes back with the typed edits, still unsaved.
     if (root.querySelector("[data-dirty-note][data-unsaved]")) setDirty(true);
   }

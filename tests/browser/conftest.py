@@ -121,3 +121,15 @@ def log_in(page: Any, username: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def console_errors(page: Any) -> list[str]:
+    """Every error and every htmx message that ``page`` logs from now on (htmx logs its own
+    errors, such as an out-of-band swap that finds no target, on the console)."""
+    messages: list[str] = []
+    page.on(
+        "console",
+        lambda m: (m.type == "error" or "htmx" in m.text) and messages.append(m.text),
+    )
+    page.on("pageerror", lambda error: messages.append(str(error)))
+    return messages

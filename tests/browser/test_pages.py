@@ -239,7 +239,7 @@ def import_too_large(page: Any, world: World) -> Any:
     """Files larger than the import takes together: the 413 answer, shown in the page."""
     import_page(page, world)
     token = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
-    too_large = b" " * (11 * 1024 * 1024)
+    too_large = b" " * (23 * 1024 * 1024)
     response = page.request.post(
         "/drafts/import/",
         multipart={
@@ -400,6 +400,26 @@ def wizard_test_values_missing(page: Any, world: World) -> Any:
     return submit(page, page.get_by_role("button", name="Run the report"))
 
 
+def swagger_editor(page: Any, world: World) -> Any:
+    """The Swagger editor, from the header bar's link; the code editor loaded."""
+    wizard("review")(page, world)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("link", name="Swagger editor").click()
+    page.locator(".cm-editor").wait_for()
+    return navigation.value
+
+
+def swagger_editor_error(page: Any, world: World) -> Any:
+    """A broken text saved from the Swagger editor: refused with its line and column."""
+    swagger_editor(page, world)
+    page.get_by_role("textbox", name="apiDefinition.swagger.json").click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.insert_text('{\n  "swagger": "2.0",\n  "paths": {,}\n}')
+    response = submit(page, page.get_by_role("button", name="Save", exact=True))
+    page.locator(".cm-lint-marker-error").wait_for()
+    return response
+
+
 def wizard_conflict(page: Any, world: World) -> Any:
     """Two saves of the same version: a teammate saves while this page is open."""
     draft = world.pushcut
@@ -466,6 +486,8 @@ KINDS = [
     Kind("wizard-test", wizard_test),
     Kind("wizard-test-values-missing", wizard_test_values_missing, 400),
     Kind("wizard-review", wizard("review")),
+    Kind("wizard-swagger-editor", swagger_editor),
+    Kind("wizard-swagger-editor-error", swagger_editor_error, 400),
     Kind("wizard-conflict", wizard_conflict, 409),
     Kind("admin-login", admin_login),
 ]

@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 
 from connectors import services
-from connectors.domain.authoring import new_webhook_trigger
+from connectors.domain.authoring.triggers import new_webhook_trigger
 from connectors.models import ConnectorDraft, Membership
 from tests.browser.conftest import log_in
 from tests.factories import add_member, make_draft, make_team, make_user

@@ -11,9 +11,9 @@ import pytest
 from django.conf import settings
 
 from connectors import services
-from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
+from connectors.domain.authoring.triggers import new_polling_trigger, new_webhook_trigger
 from connectors.domain.design import new_design
-from connectors.domain.wizard_sample import apply_sample_request, parse_sample_request
+from connectors.domain.wizard.sample import apply_sample_request, parse_sample_request
 from connectors.models import CallbackHook, ConnectorDraft, Membership, Report, Team
 from tests.factories import add_member, make_team, make_user
 

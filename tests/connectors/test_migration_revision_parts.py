@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,13 +16,14 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from connectors.domain.documents import load_document
-from connectors.domain.swagger_import import import_connector
+from connectors.domain.swagger.importing.connector import import_connector
 from connectors.fields import OrderedJSONField
 from connectors.models import DesignPart, Revision
+from tests.paths import SHARED
 
 BEFORE = [("connectors", "0009_report_inputs")]
 AFTER = [("connectors", "0010_revision_parts")]
-ENCODIAN = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev" / "Encodian"
+ENCODIAN = SHARED / "corpus" / "dev" / "Encodian"
 
 
 def migrate(targets: list[tuple[str, str]]) -> Any:

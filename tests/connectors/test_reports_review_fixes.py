@@ -214,7 +214,7 @@ def test_a_ref_body_schema_is_checked_not_a_500() -> None:
 
 def test_the_example_notification_of_a_ref_schema_fits_it() -> None:
     from connectors.domain.runner.schemas import notification_schema, schema_errors
-    from connectors.domain.swagger_export import export_swagger
+    from connectors.domain.swagger.exporting.definition import export_swagger
 
     sim = session(design=ref_design())
     trigger = sim.design["triggers"][0]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from connectors import services
 from connectors.models import Report
@@ -174,7 +177,136 @@ def test_report_summary_counts_the_steps_by_status(people) -> None:
         .content.decode()
     )
     summary = html[
-        html.index('class="step-counts"') : html.index("</p>", html.index("step-counts"))
+        html.index('class="step-counts"') : html.index("</ul>", html.index("step-counts"))
     ]
     assert ">2 passed<" in summary and ">1 failed<" in summary and ">1 skipped<" in summary
     assert "error" not in summary and "running" not in summary
+
+
+def detail_html(people: Any, report: Report, **params: str) -> str:
+    url = reverse("connectors:report_detail", args=[people["draft"].pk, report.pk])
+    return client_for(people["viewer"]).get(url, params).content.decode()
+
+
+def step_fold(html: str, number: int, report: Report) -> str:
+    """The opening <details> tag of step ``number``."""
+    start = html.index(f'id="report-{report.pk}-step-{number}"')
+    return html[html.index("<details", start) : html.index(">", html.index("<details", start))]
+
+
+def test_the_failing_steps_are_open_and_the_passing_ones_folded(people) -> None:
+    warned = {
+        "key": "w",
+        "title": "W",
+        "status": "passed",
+        "findings": [{"code": "W1", "severity": "warning", "message": "Mind it.", "pointer": None}],
+    }
+    steps = [
+        {"key": "a", "title": "A", "status": "passed", "detail": "fine"},
+        STEP,
+        {"key": "c", "title": "C", "status": "skipped"},
+        warned,
+        {"key": "e", "title": "E", "status": "error"},
+    ]
+    report = a_report(people["draft"], status="failed", steps=steps)
+    html = detail_html(people, report)
+    opened = [" open" in step_fold(html, number, report) for number in range(1, 6)]
+    assert opened == [False, True, False, True, True]
+    # The summary links to the steps that went wrong (failed or error), not to the others.
+    facts = html[html.index('class="report-facts"') : html.index("</dl>")]
+    links = [int(n) for n in re.findall(rf'href="#report-{report.pk}-step-(\d+)"', facts)]
+    assert links == [2, 5]
+    # The failing step shows its exchange (request and response) open, and the finding's text.
+    failing = html[
+        html.index(f'id="report-{report.pk}-step-2"') : html.index(
+            f'id="report-{report.pk}-step-3"'
+        )
+    ]
+    assert '<details class="exchange" open>' in failing
+    assert "It failed." in failing and "&lt;b&gt;boom&lt;/b&gt;" in failing
+
+
+def test_the_summary_names_target_triggers_time_and_duration(people) -> None:
+    started = timezone.now() - timedelta(seconds=75)
+    report = a_report(
+        people["draft"],
+        status="passed",
+        trigger_ids=["OnOrderCreated"],
+        started_at=started,
+        finished_at=started + timedelta(seconds=6.25),
+    )
+    html = detail_html(people, report)
+    facts = html[html.index('class="report-facts"') : html.index("</dl>")]
+    assert "The built-in simulator, fault mode: No fault" in facts
+    assert "When an order is created" in facts and "When an order is updated" not in facts
+    assert "<dd>6.2 s</dd>" in facts
+    assert f"by system, version {report.design_version}" in facts
+
+
+def test_a_full_page_never_prints_the_out_of_band_badge(people) -> None:
+    report = a_report(people["draft"], status="passed")
+    html = detail_html(people, report, in_wizard="1")
+    assert "hx-swap-oob" not in html and f'id="recent-status-{report.pk}"' not in html
+
+
+def test_the_wizard_step_fetched_by_htmx_has_no_out_of_band_badge(people) -> None:
+    """The stepper fetches the Test step with htmx: its fragment holds the recent list itself;
+    an out-of-band copy of a badge would print as stray text or find no target."""
+    report = a_report(people["draft"], status="failed")
+    page = client_for(people["viewer"]).get(
+        reverse("connectors:wizard_step", args=[people["draft"].pk, "test"]),
+        HTTP_HX_REQUEST="true",
+    )
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="report-progress"' in html
+    assert html.count(f'id="recent-status-{report.pk}"') == 1
+    assert "hx-swap-oob" not in html
+
+
+def test_the_polled_badge_only_for_a_report_in_the_recent_list(people) -> None:
+    old = a_report(people["draft"], status="running")
+    for _ in range(5):
+        a_report(people["draft"], status="passed")
+    url = reverse("connectors:report_detail", args=[people["draft"].pk, old.pk])
+    client = client_for(people["viewer"])
+    fragment = client.get(url, {"in_wizard": "1"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="report-progress"' in fragment and "hx-swap-oob" not in fragment
+    newest = Report.objects.order_by("-pk").first()
+    assert newest is not None
+    url = reverse("connectors:report_detail", args=[people["draft"].pk, newest.pk])
+    fragment = client.get(url, {"in_wizard": "1"}, HTTP_HX_REQUEST="true").content.decode()
+    assert f'<span id="recent-status-{newest.pk}"' in fragment and "hx-swap-oob" in fragment
+
+
+def test_a_passing_step_that_lists_choices_stays_open(people) -> None:
+    listed = {
+        "key": "dynamic:p",
+        "title": "List the values",
+        "status": "passed",
+        "data": {
+            "parameter": "p",
+            "operation": "ListP",
+            "total": 1,
+            "choices": [{"title": "One", "value": "1"}],
+        },
+    }
+    plain = {"key": "a", "title": "A", "status": "passed", "data": {"choices": []}}
+    report = a_report(people["draft"], status="passed", steps=[listed, plain])
+    html = detail_html(people, report)
+    assert " open" in step_fold(html, 1, report) and " open" not in step_fold(html, 2, report)
+    assert 'class="choice-title">One</span>' in html
+
+
+def test_a_passing_step_that_received_a_notification_stays_open(people) -> None:
+    """Its "Use as a notification sample" is the step's point: shown, not folded."""
+    received = {"number": 1, "json": True, "body": '{"id": 1}'}
+    steps = [
+        {"key": "webhook:OnOrderCreated:notify", "title": "Receive", "status": "passed",
+         "received": [received]},
+        {"key": "webhook:OnOrderCreated:deliver-once", "title": "Once", "status": "passed",
+         "received": [{**received, "json": False}]},
+    ]  # fmt: skip
+    report = a_report(people["draft"], status="passed", steps=steps)
+    html = detail_html(people, report)
+    assert " open" in step_fold(html, 1, report) and " open" not in step_fold(html, 2, report)
+    assert html.count("Use as a notification sample") == 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,14 +11,15 @@ import pytest
 from connectors import selectors, services
 from connectors.domain.documents import load_document
 from connectors.domain.lint import lint_design
-from connectors.domain.swagger_import import import_connector
+from connectors.domain.swagger.importing.connector import import_connector
 from connectors.fields import OrderedJSONField
 from connectors.models import ConnectorDraft, DesignPart, Revision
 from tests.factories import make_team, make_user
+from tests.paths import SHARED
 
 pytestmark = pytest.mark.django_db
 
-ENCODIAN = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev" / "Encodian"
+ENCODIAN = SHARED / "corpus" / "dev" / "Encodian"
 
 
 def encodian() -> dict[str, Any]:

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def design_with_trigger(title: str = "Items") -> dict:
-    from connectors.domain.swagger_import import import_connector
+    from connectors.domain.swagger.importing.connector import import_connector
     from tests.connectors.views.conftest import webhook_swagger
 
     design = import_connector(webhook_swagger()).design

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from connectors import services
-from connectors.domain.package import Icon, read_icon
+from connectors.domain.swagger.exporting.package import Icon, read_icon
 from connectors.models import DraftIcon
 from tests.factories import make_draft, make_team, make_user
 

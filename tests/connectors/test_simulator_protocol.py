@@ -165,3 +165,21 @@ def test_fire_refuses_callbacks_that_are_not_this_apps_receiver() -> None:
 def test_unknown_token_and_unknown_path_are_404() -> None:
     assert Client().get("/sim/unknown/orders/updates").status_code == 404
     assert Client().get(f"/sim/{session().token}/nowhere").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ("[" * 5000 + "]" * 5000, "nesting is deeper than 64 levels"),
+        ('{"callbackUrl": ' + "7" * 5000 + "}", "more than 4300 digits"),
+        ('{"callbackUrl": "x"', "the file ends inside an object"),
+        (b"\xff\xfe", "not UTF-8"),
+    ],
+)
+def test_a_hostile_registration_body_is_a_400_that_says_where(raw: Any, words: str) -> None:
+    sim = session()
+    response = Client().post(f"/sim/{sim.token}/hooks", data=raw, content_type="application/json")
+    assert response.status_code == 400
+    assert words in response.json()["error"]
+    sim.refresh_from_db()
+    assert sim.hooks == {}

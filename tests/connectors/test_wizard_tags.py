@@ -95,7 +95,7 @@ def test_depth_class_indents_nested_properties_up_to_a_limit(depth: object, css:
 
 def _bound_wizard_forms() -> list[Any]:
     """Every kind of field the wizard shows, bound with errors and without."""
-    from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
+    from connectors.domain.authoring.triggers import new_polling_trigger, new_webhook_trigger
     from connectors.domain.design import new_design
     from connectors.forms_pages import ACTION_FORMS, SECTION_FORMS
 

@@ -10,7 +10,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 
 from connectors import forms as wizard_forms
-from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
+from connectors.domain.authoring.triggers import new_polling_trigger, new_webhook_trigger
 from connectors.domain.design import new_design
 from connectors.forms_drafts import DraftImportForm, DraftSearchForm, InvitationForm
 from connectors.forms_pages import ACTION_FORMS, SECTION_FORMS

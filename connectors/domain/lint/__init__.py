@@ -11,7 +11,7 @@ Output: a sorted list of ``Finding``s; ``RULES`` lists every rule (id -> severit
 
 from __future__ import annotations
 
-from .engine import lint_design, lint_swagger
-from .model import RULES, Finding, Rule
+from connectors.domain.lint.engine import lint_design, lint_swagger
+from connectors.domain.lint.model import RULES, Finding, Rule
 
 __all__ = ["RULES", "Finding", "Rule", "lint_design", "lint_swagger"]

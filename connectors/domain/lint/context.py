@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..swagger_delete_matching import best_delete
-from .refs import Resolver, Scan, join, scan
-from .walker import CallbackSite, Operation, callback_sites, operations, text
+from connectors.domain.lint.refs import Scan, join, scan
+from connectors.domain.lint.walker import CallbackSite, Operation, callback_sites, operations, text
+from connectors.domain.refs import Resolver
+from connectors.domain.swagger.importing.delete_matching import best_delete
 
 PROPERTIES_PREFIX = "apiProperties:"
 
@@ -23,7 +24,7 @@ PROPERTIES_PREFIX = "apiProperties:"
 @dataclass(frozen=True)
 class DeleteMatch:
     operation: Operation
-    how: str  # "design", or a category of swagger_delete_matching.RANKS
+    how: str  # "design", or a category of swagger.importing.delete_matching.RANKS
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Context:
         self.resolver = Resolver(self.swagger)
         # Rule modules cache what several of their rules derive (e.g. the kind of every $ref).
         self.memo: dict[str, Any] = {}
+        self._delete_matches: dict[str, DeleteMatch | None] = {}
 
     @cached_property
     def scan(self) -> Scan:
@@ -118,7 +120,13 @@ class Context:
 
     def delete_match(self, op: Operation) -> DeleteMatch | None:
         """The DELETE operation that unregisters webhook trigger ``op``: the design's choice when
-        it names one that exists, else the best-ranked shape match (as tools/trigger_facts.py)."""
+        it names one that exists, else the best-ranked shape match (as tools/trigger_facts.py).
+        Computed once per trigger: ranking compares the trigger with every DELETE."""
+        if op.pointer not in self._delete_matches:
+            self._delete_matches[op.pointer] = self._find_delete(op)
+        return self._delete_matches[op.pointer]
+
+    def _find_delete(self, op: Operation) -> DeleteMatch | None:
         chosen = self.design_delete_path(op)
         for candidate in self.deletes:
             if candidate.path == chosen:

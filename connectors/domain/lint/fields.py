@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..design import HTTP_METHODS
-from .context import PROPERTIES_PREFIX, Context
-from .model import Hit
-from .refs import join, unescape
-from .walker import Operation
+from connectors.domain.design import HTTP_METHODS
+from connectors.domain.lint.context import PROPERTIES_PREFIX, Context
+from connectors.domain.lint.model import Hit
+from connectors.domain.lint.refs import join, unescape
+from connectors.domain.lint.walker import Operation
 
 # Same names in the swagger and under the design's "general".
 _GENERAL = ("host", "basePath", "schemes")

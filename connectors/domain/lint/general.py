@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..design import HTTP_METHODS
-from .context import Context
-from .model import Hit, rule, show
-from .refs import MAX_SCAN_DEPTH, join
+from connectors.domain.design import HTTP_METHODS
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.model import Hit, clip, rule, show
+from connectors.domain.lint.refs import MAX_SCAN_DEPTH, join
 
 # Swagger 2.0 allows ws/wss too, but Power Platform only speaks HTTP(S) (SchemeNotSupported).
 _SCHEMES = ("http", "https")
@@ -48,7 +48,7 @@ def _operation_shapes(path: str, item: dict[str, Any]) -> Iterator[Hit]:
             continue
         op = item[method]
         where = join(base, method)
-        yield from _expect(op, dict, where, f"operation {method.upper()} {path}")
+        yield from _expect(op, dict, where, f"operation {method.upper()} {clip(path)}")
         if not isinstance(op, dict):
             continue
         if "parameters" in op:
@@ -68,7 +68,7 @@ def json_type_incorrect(ctx: Context) -> Iterator[Hit]:
             yield from _expect(doc[key], dict, "/" + key, f"'{key}'")
     paths = doc.get("paths")
     for path, item in paths.items() if isinstance(paths, dict) else []:
-        yield from _expect(item, dict, join("/paths", path), f"path item {path}")
+        yield from _expect(item, dict, join("/paths", path), f"path item {clip(str(path))}")
         if isinstance(item, dict):
             yield from _operation_shapes(str(path), item)
 
@@ -82,8 +82,7 @@ def required_property_missing(ctx: Context) -> Iterator[Hit]:
     if not isinstance(info, dict):
         return
     for key in ("title", "version"):
-        value = info.get(key)
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(info.get(key), str):  # a blank one is RequiredValueEmpty's
             yield Hit(
                 "/info/" + key,
                 f"The 'info.{key}' property is required and must be a non-empty string.",
@@ -164,6 +163,6 @@ def path_item_ref_not_supported(ctx: Context) -> Iterator[Hit]:
         if isinstance(item, dict) and "$ref" in item:
             yield Hit(
                 join("/paths", path, "$ref"),
-                f"The path {path} uses '$ref', which Power Platform does not support.",
+                f"The path {clip(str(path))} uses '$ref', which Power Platform does not support.",
                 "Copy the referenced operations into the path item.",
             )

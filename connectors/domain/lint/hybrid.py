@@ -5,7 +5,8 @@ operation) to the webhook operation that subscribes for notifications; Microsoft
 checks where it may appear, what it points to, and that shared parameters agree.
 Input: a ``Context``.
 Output: ``Hit``s for NotificationExtensionSupportedForTriggerOnly,
-NotificationExtensionNotSupportedInWebhookOperation, OperationIdNotFound,
+NotificationExtensionNotSupportedInWebhookOperation, OperationIdNotFound (also for the
+operations dynamic values name, see ``dynamic``),
 NotificationOperationMustBeWebhook and ParamtersWithSameNameMustHaveSameTypeAndVisibility.
 """
 
@@ -13,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .context import Context
-from .model import Hit, as_text, rule, show
-from .walker import Operation, text
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.dynamic import unknown_operations
+from connectors.domain.lint.model import Hit, as_text, rule, show
+from connectors.domain.lint.walker import Operation, text
 
 _WEBHOOK_KINDS = ("webhook", "webhook-action")
 
@@ -59,8 +61,9 @@ def notification_extension_in_webhook(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("OperationIdNotFound", "error", "x-ms-notification names an unknown operationId")
+@rule("OperationIdNotFound", "error", "An extension names an unknown operationId")
 def operation_id_not_found(ctx: Context) -> Iterator[Hit]:
+    yield from unknown_operations(ctx)  # x-ms-dynamic-values and x-ms-dynamic-list
     for op, target in _linked(ctx):
         if target is None or target not in ctx.by_operation_id:
             yield Hit(

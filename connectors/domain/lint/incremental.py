@@ -19,15 +19,21 @@ Output: the sorted ``Finding``s ``lint_design(design)`` returns.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
-from ..properties_export import export_properties
-from ..swagger_export import export_swagger
-from .context import Context
-from .engine import FAILED, _field, _hits, lint_swagger
-from .model import RULES, Finding, Hit, Rule
-from .part_context import HitCache, PartsContext, PathItemView, digest, path_items
-from .walker import Operation
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.engine import FAILED, PER_OPERATION, _rule_findings, lint_swagger
+from connectors.domain.lint.model import RULES, Finding, Hit, Rule
+from connectors.domain.lint.part_context import (
+    HitCache,
+    PartsContext,
+    PathItemView,
+    digest,
+    path_items,
+)
+from connectors.domain.swagger.exporting.definition import export_swagger
+from connectors.domain.swagger.exporting.properties import export_properties
 
 # Rules whose hits about a path item depend on nothing but that item and the shared part of the
 # document (checked against the full lint on the whole dev corpus). A rule not listed here is
@@ -110,78 +116,75 @@ PICKED_INPUTS: dict[str, Any] = {
     },
 }
 
-ItemHits = dict[str, list[Hit] | Exception]  # rule id -> its hits, or what it raised
-
+# Rule id -> its hits on one path item (or of one picked run), what it raised, or None when it
+# reported more than HITS_KEPT: those are never kept (a path bomb yields thousands, and the
+# engine reads hits one at a time to stay in bounded memory), the rule runs again live.
+ItemHits = dict[str, list[Hit] | Exception | None]
+HITS_KEPT = 2 * PER_OPERATION
 
 DEFAULT_CACHE = HitCache()  # the process's: every lint of a design in this process shares it
 
 
-def _item_hits(ctx: Context, ops: list[Operation], rules: list[Rule]) -> ItemHits:
-    view = PathItemView(ctx, ops)
-    found: ItemHits = {}
-    for current in rules:
-        try:
-            found[current.id] = list(current.check(view))
-        except Exception as exc:  # reported as the engine does, once for the whole document
-            # Kept without its traceback: the frames would keep the whole document alive.
-            exc.__traceback__ = exc.__context__ = exc.__cause__ = None
-            found[current.id] = exc
-    return found
+def _run(current: Rule, ctx: Context) -> list[Hit] | Exception | None:
+    """What to keep of one run of ``current`` on ``ctx`` (see ``ItemHits``)."""
+    try:
+        hits = list(islice(current.check(ctx), HITS_KEPT + 1))
+    except Exception as exc:  # reported as the engine does, once for the whole document
+        # Kept without its traceback: the frames would keep the whole document alive.
+        exc.__traceback__ = exc.__context__ = exc.__cause__ = None
+        return exc
+    return hits if len(hits) <= HITS_KEPT else None
 
 
 def _local_hits(ctx: PartsContext, rules: list[Rule], cache: HitCache) -> list[ItemHits]:
+    """Each path item's hits of the per-item rules, from the cache or run on the item alone."""
     shared = ctx.shared
     result = []
     for path, _, ops in path_items(ctx):
-        key = None
-        if shared is not None:
-            key = f"hits:{shared}:{ctx.items[path]}"
-            cached = cache.get(key)
-            if cached is not None and all(r.id in cached for r in rules):
-                result.append(cached)
-                continue
-        found = _item_hits(ctx, ops, rules)
-        if key is not None:
-            cache.put(key, found)
+        key = f"hits:{shared}:{ctx.items[path]}" if shared is not None else None
+        found: ItemHits | None = cache.get(key) if key is not None else None
+        if found is None or any(r.id not in found for r in rules):
+            view = PathItemView(ctx, ops)
+            found = {current.id: _run(current, view) for current in rules}
+            if key is not None:
+                cache.put(key, found)
         result.append(found)
     return result
 
 
-def _rule_hits(current: Rule, items: list[ItemHits]) -> tuple[Rule, list[Hit]]:
-    """A per-item rule's hits over the whole document, as one run of it would give them."""
-    hits: list[Hit] = []
-    for found in items:
-        mine = found[current.id]
-        if isinstance(mine, Exception):  # raised on this item: so on the whole document
-            return _hits(
-                Rule(current.id, current.severity, current.title, _raiser(mine)), Context({})
-            )
-        hits.extend(mine)
-    return current, hits
+def _per_item(current: Rule, ctx: PartsContext, items: list[ItemHits]) -> Rule:
+    """``current`` as the engine would run it on the whole document, its hits taken item by
+    item in the document's order: kept ones, or a live run on the item; what it raised."""
+    ops = [ops for _, _, ops in path_items(ctx)]
+
+    def check(whole: Context) -> Iterator[Hit]:
+        for item_ops, found in zip(ops, items, strict=True):
+            mine = found[current.id]
+            if isinstance(mine, Exception):
+                raise mine
+            yield from current.check(PathItemView(ctx, item_ops)) if mine is None else mine
+
+    return Rule(current.id, current.severity, current.title, check)
 
 
-def _whole_hits(current: Rule, ctx: PartsContext) -> tuple[Rule, list[Hit]]:
-    """A rule run on the whole document, or its hits of a run on the same inputs."""
+def _picked(current: Rule, ctx: PartsContext) -> Rule:
+    """``current``, or a replay of its hits of a run on the same inputs (``PICKED_INPUTS``)."""
     pick = PICKED_INPUTS.get(current.id)
     if pick is None or ctx.shared is None:
-        return _hits(current, ctx)
+        return current
     if pick not in ctx.picked:  # several rules read the same inputs: one digest for them
         ctx.picked[pick] = digest(ctx.shared, pick(ctx))
     key = f"rule:{current.id}:{ctx.picked[pick]}"
-    found: tuple[Rule, list[Hit]] | None = ctx._cache.get(key)
+    found = ctx.cached(key, lambda: {current.id: _run(current, ctx)})[current.id]
     if found is None:
-        found = _hits(current, ctx)
-        ctx._cache.put(key, found)
-    return found
+        return current
 
+    def check(whole: Context) -> Iterator[Hit]:
+        if isinstance(found, Exception):
+            raise found
+        yield from found
 
-def _raiser(exc: Exception) -> Any:
-    """A check that raises what a rule raised, so the engine builds its usual failure finding."""
-
-    def check(ctx: Any) -> Iterator[Hit]:
-        raise exc
-
-    return check
+    return Rule(current.id, current.severity, current.title, check)
 
 
 def lint_design_cached(design: dict[str, Any], *, cache: HitCache | None = None) -> list[Finding]:
@@ -193,23 +196,15 @@ def lint_design_cached(design: dict[str, Any], *, cache: HitCache | None = None)
     cache = DEFAULT_CACHE if cache is None else cache
     ctx = PartsContext(swagger, properties, design, cache)
     rules = list(RULES.values())
-    local = [r for r in rules if r.id in PER_PATH_ITEM]
-    items = _local_hits(ctx, local, cache)
+    items = _local_hits(ctx, [r for r in rules if r.id in PER_PATH_ITEM], cache)
     seen: set[tuple[str, str, str]] = set()
     findings: list[Finding] = []
     for current in rules:
         if current.id in PER_PATH_ITEM:
-            source, hits = _rule_hits(current, items)
+            current = _per_item(current, ctx, items)
         else:
-            source, hits = _whole_hits(current, ctx)
-        for hit in hits:
-            key = (source.id, hit.pointer, hit.message)
-            if key not in seen:
-                seen.add(key)
-                field = _field(ctx, hit)
-                findings.append(
-                    Finding(source.id, source.severity, hit.pointer, hit.message, hit.fix, field)
-                )
+            current = _picked(current, ctx)
+        findings.extend(_rule_findings(current, ctx, seen))
     findings.sort(key=lambda f: (f.pointer, f.rule, f.message))
     return findings
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .context import Context, DeleteMatch
-from .model import Hit, rule, show
-from .walker import Operation
+from connectors.domain.lint.context import Context, DeleteMatch
+from connectors.domain.lint.model import Hit, rule, show
+from connectors.domain.lint.walker import Operation, visibility_error
 
 
 def _webhooks(ctx: Context) -> Iterator[Operation]:
@@ -48,10 +48,12 @@ def delete_action_not_internal(ctx: Context) -> Iterator[Hit]:
             entry = users.setdefault(match.operation.pointer, (match, []))
             entry[1].append(op.label)
     for pointer, (match, labels) in users.items():
+        invalid = visibility_error(match.operation.node)
         yield Hit(
             pointer,
             f"The DELETE operation {match.operation.label} (matched as {match.how} of "
-            f"{', '.join(sorted(labels))}) is not internal, so flow makers see it as an action.",
+            f"{', '.join(sorted(labels))}) is not internal{': ' + invalid if invalid else ''}, "
+            "so flow makers see it as an action.",
             'Set "x-ms-visibility": "internal" on it (the platform calls it, not the user).',
             design_key="visibility",
         )

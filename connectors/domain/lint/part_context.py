@@ -22,9 +22,9 @@ from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 
-from .context import Context
-from .refs import Scan, scan
-from .walker import CallbackSite, Operation, callback_sites, operations
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.refs import Scan, scan
+from connectors.domain.lint.walker import CallbackSite, Operation, callback_sites, operations
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=repr).encode
 # Keys are digests of marshal's bytes (version 2: no back-references, so the bytes depend on the
@@ -82,9 +82,11 @@ class PathItemView(Context):
     rules see. Everything else (resolver, scan, callbacks, policies, design) is the whole's."""
 
     def __init__(self, full: Context, ops: list[Operation]) -> None:
+        # The whole's plain attributes (document, resolver, whatever ``Context`` sets up), not
+        # what it derived from its operations; the rule modules' memo starts empty.
+        derived = {name for name, v in vars(Context).items() if isinstance(v, cached_property)}
+        self.__dict__.update((k, v) for k, v in vars(full).items() if k not in derived)
         self._full = full
-        self.swagger, self.properties, self.design = full.swagger, full.properties, full.design
-        self.resolver = full.resolver
         self.memo = {}
         self.__dict__["operations"] = ops
 
@@ -136,10 +138,10 @@ class PartsContext(Context):
             if path in self.items:
                 key = f"operations:{shared}:{self.items[path]}"
                 one = {"paths": {path: item}}
-                found.extend(self._cached(key, lambda one=one: operations(one, self.resolver)))
+                found.extend(self.cached(key, lambda one=one: operations(one, self.resolver)))
         return found
 
-    def _cached(self, key: str, compute: Any) -> Any:
+    def cached(self, key: str, compute: Any) -> Any:
         found = self._cache.get(key)
         if found is None:
             found = compute()
@@ -153,7 +155,7 @@ class PartsContext(Context):
             return scan({top: value})
         names = self.items if top == "paths" else self.definitions
         name = names.get(key) or digest(top, key, value[key])
-        return self._cached(f"scan:{top}:{name}", lambda: scan({top: {key: value[key]}}))
+        return self.cached(f"scan:{top}:{name}", lambda: scan({top: {key: value[key]}}))
 
     @cached_property
     def scan(self) -> Scan:  # type: ignore[override]
@@ -192,7 +194,7 @@ class PartsContext(Context):
                 sites = {op.pointer: callback_sites(self.resolver, op) for op in ops}
             else:
                 key = f"callbacks:{shared}:{self.items[path]}"
-                sites = self._cached(
+                sites = self.cached(
                     key,
                     lambda ops=ops: {op.pointer: callback_sites(self.resolver, op) for op in ops},
                 )

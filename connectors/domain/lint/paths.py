@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .context import Context
-from .model import Hit, rule, show
-from .refs import join
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.model import Hit, clip, rule, show
+from connectors.domain.lint.refs import join
 
 # Inside one segment, braces must pair up around a name: "{id}", "{a}.{b}" (no nesting).
 _SEGMENT = re.compile(r"^(?:[^{}]|\{[^{}]+\})*$")
@@ -33,7 +33,7 @@ def path_query_or_fragment(ctx: Context) -> Iterator[Hit]:
         if "?" in path or "#" in path:
             yield Hit(
                 join("/paths", path),
-                f"The path {path} contains a query part or a fragment.",
+                f"The path {clip(path)} contains a query part or a fragment.",
                 "Remove everything from '?' or '#' and declare query values as query "
                 "parameters (or URL-encode the character as %3F / %23).",
                 design_key="request/path",
@@ -58,7 +58,7 @@ def path_unsupported_characters(ctx: Context) -> Iterator[Hit]:
         if "*" in path:
             yield Hit(
                 join("/paths", path),
-                f"The path {path} contains the wildcard character '*'.",
+                f"The path {clip(path)} contains the wildcard character '*'.",
                 "Replace the wildcard by a path parameter such as {name}.",
                 design_key="request/path",
             )
@@ -71,7 +71,8 @@ def path_template_not_valid(ctx: Context) -> Iterator[Hit]:
         if bad:
             yield Hit(
                 join("/paths", path),
-                f"The path {path} has a segment with unpaired or nested braces: {show(bad[0])}.",
+                f"The path {clip(path)} has a segment with unpaired or nested braces: "
+                f"{show(bad[0])}.",
                 "Enclose each path variable in one '{' and one '}' within a single segment; "
                 "URL-encode literal braces.",
                 design_key="request/path",
@@ -86,7 +87,7 @@ def path_redefined(ctx: Context) -> Iterator[Hit]:
         if key in first:
             yield Hit(
                 join("/paths", path),
-                f"The path {path} is also defined as {first[key]} (paths are compared "
+                f"The path {clip(path)} is also defined as {clip(first[key])} (paths are compared "
                 "case-insensitively).",
                 "Merge the two path items into one.",
             )

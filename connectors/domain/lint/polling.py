@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .context import PROPERTIES_PREFIX, Context
-from .model import Hit, as_text, rule
-from .refs import join
-from .walker import Operation
+from connectors.domain.lint.context import PROPERTIES_PREFIX, Context
+from connectors.domain.lint.model import Hit, as_text, rule
+from connectors.domain.lint.refs import join
+from connectors.domain.lint.walker import Operation, visibility_error
 
 
 def _polling(ctx: Context) -> Iterator[Operation]:
@@ -29,10 +29,12 @@ def polling_state_parameter_not_internal(ctx: Context) -> Iterator[Hit]:
         for name in ctx.state_parameters(op):
             param = op.param(name)
             if param is not None and param.node.get("x-ms-visibility") != "internal":
+                invalid = visibility_error(param.node)
+                state = f"is not internal: {invalid}," if invalid else "is visible,"
                 yield Hit(
                     param.pointer,
-                    f"The polling state parameter '{name}' of {op.label} is visible, so flow "
-                    "makers can overwrite the state the platform keeps between polls.",
+                    f"The polling state parameter '{as_text(name)}' of {op.label} {state} so "
+                    "flow makers can overwrite the state the platform keeps between polls.",
                     'Set "x-ms-visibility": "internal" (and "required": true with a default).',
                     operation=op.pointer,
                 )

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .context import Context
-from .model import Hit, rule, show
-from .refs import unescape
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.model import Hit, rule, show
+from connectors.domain.lint.refs import unescape
 
 _PREFIX = {"Schema": "#/definitions/", "Parameter": "#/parameters/", "Response": "#/responses/"}
 _SECTION = {"definitions": "Schema", "parameters": "Parameter", "responses": "Response"}

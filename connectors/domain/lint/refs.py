@@ -1,11 +1,12 @@
 """JSON pointers and safe resolution of local ``$ref``s in a swagger document.
 
 Purpose: every rule follows ``$ref``s the same way, and none of them can loop or crash on a ref
-that is broken, external, not a string or part of a cycle.
+that is broken, external, not a string or part of a cycle: the one ``Resolver`` of
+``connectors.domain.refs``, in its tolerant mode (the importer uses its strict mode).
 Input: the swagger document (any value; non-dicts simply resolve to nothing).
 Output: ``Resolver.resolve`` -> (target node or ``None``, pointer of what was reached);
 ``scan`` -> every ``$ref`` and every ``x-ms-notification-url`` key in the document, with pointers
-(example payloads left out, as ``swagger_refs.check_refs`` leaves them out).
+(example payloads left out, as ``refs.check_refs`` leaves them out).
 """
 
 from __future__ import annotations
@@ -13,14 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..documents import escape_pointer, lookup_pointer
-from ..documents import unescape_pointer as unescape
-from ..swagger_refs import is_example
+from connectors.domain.documents import escape_pointer
+from connectors.domain.documents import unescape_pointer as unescape
+from connectors.domain.refs import is_example
 
-__all__ = ["Resolver", "Scan", "escape", "join", "ref_of", "scan", "unescape"]
+__all__ = ["Scan", "escape", "join", "ref_of", "scan", "unescape"]
 
-# A ref chain longer than this is treated as broken: real documents chain one or two levels.
-MAX_HOPS = 32
 # The scan stops descending here: the deepest corpus document nests 25 levels, and pointers of
 # ever deeper nodes would cost memory quadratic in the depth.
 MAX_SCAN_DEPTH = 200
@@ -38,56 +37,6 @@ def join(pointer: str, *tokens: object) -> str:
 def ref_of(node: Any) -> Any:
     """The raw ``$ref`` value of ``node`` (any type), or ``None`` when it has none."""
     return node.get("$ref") if isinstance(node, dict) else None
-
-
-class Resolver:
-    """Looks up local refs (``#/...``) once each and follows ref chains without looping."""
-
-    def __init__(self, doc: Any) -> None:
-        self._doc = doc
-        self._cache: dict[str, tuple[bool, Any]] = {}
-
-    def lookup(self, ref: str) -> tuple[bool, Any]:
-        """(found, node) for one local ref, without following a ref found there."""
-        if ref not in self._cache:
-            self._cache[ref] = self._lookup(ref)
-        return self._cache[ref]
-
-    def _lookup(self, ref: str) -> tuple[bool, Any]:
-        if not ref.startswith("#/"):
-            return (False, None)
-        return lookup_pointer(self._doc, ref[1:])
-
-    def resolve(self, node: Any, pointer: str) -> tuple[Any, str]:
-        """Follow ``node``'s ref chain: (final node, its pointer), or (None, pointer of the
-        last node holding a broken, looping or non-string ref)."""
-        seen: set[str] = set()
-        while isinstance(node, dict) and "$ref" in node:
-            ref = node["$ref"]
-            if not isinstance(ref, str) or ref in seen or len(seen) >= MAX_HOPS:
-                return (None, pointer)
-            seen.add(ref)
-            found, target = self.lookup(ref)
-            if not found:
-                return (None, pointer)
-            node, pointer = target, ref[1:]
-        return (node, pointer)
-
-    def chain(self, ref: str) -> tuple[str, list[str]]:
-        """How ``ref`` ends: ("ok" | "not-found" | "loop", refs followed after the first)."""
-        seen = [ref]
-        current = ref
-        while True:
-            found, target = self.lookup(current)
-            if not found:
-                return ("not-found", seen[1:])
-            nxt = ref_of(target)
-            if not isinstance(nxt, str):
-                return ("ok", seen[1:])
-            if nxt in seen or len(seen) >= MAX_HOPS:
-                return ("loop", [*seen[1:], nxt])
-            seen.append(nxt)
-            current = nxt
 
 
 @dataclass

@@ -5,7 +5,12 @@ a batch trigger whose output is not a list starts runs the author did not expect
 Input: a ``Context``.
 Output: ``Hit``s for OperationMustHaveResponse, OperationShouldHaveSuccessfulResponse,
 DefaultResponseHasSchema, ResponseMustBeDefaultOrHttpStatusCode, SchemaDefinitionSetIncorrectly,
-NotificationSchemaEmpty, BatchTriggerSchemaNotArray and SingleTriggerSchemaIsArray.
+NotificationSchemaEmpty, BatchTriggerSchemaNotArray, SingleTriggerSchemaIsArray and
+OperationHasManyResponsesWithSchema.
+Decision for OperationHasManyResponsesWithSchema (Microsoft gives only its message, "only one
+schema will be used in the designer"): it counts successful (2xx) responses with a schema, the
+ones the designer takes outputs from; error responses describing their body are not counted
+(most certified connectors describe their 400s, and the designer never shows those).
 """
 
 from __future__ import annotations
@@ -14,10 +19,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .context import Context
-from .model import Hit, rule, show
-from .refs import join
-from .walker import Operation
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.model import Hit, rule, show
+from connectors.domain.lint.refs import join
+from connectors.domain.lint.walker import Operation
 
 _STATUS = re.compile(r"^[1-5][0-9][0-9]$")
 # Keys that make a schema say something; an object with none of them is the empty schema "{}".
@@ -117,6 +122,20 @@ def response_must_be_status_code(ctx: Context) -> Iterator[Hit]:
                     f"The response key {show(code)} of {op.label} is not an HTTP status code.",
                     "Use a three-digit status code such as 200, or 'default'.",
                 )
+
+
+@rule("OperationHasManyResponsesWithSchema", "warning", "Several success responses have a schema")
+def operation_has_many_responses_with_schema(ctx: Context) -> Iterator[Hit]:
+    for op in ctx.operations:
+        codes = [c for c in _responses(op) if c[:1] == "2" and "schema" in _response(ctx, op, c)]
+        if len(codes) > 1:
+            yield Hit(
+                op.pointer + "/responses",
+                f"The operation {op.label} has a schema on {len(codes)} successful responses "
+                f"({', '.join(codes[:5])}); the designer uses only one of them for its outputs.",
+                "Keep the schema on the response that carries the data (usually 200) and remove "
+                "it from the others (a 202 of an asynchronous call, for example).",
+            )
 
 
 @rule("SchemaDefinitionSetIncorrectly", "error", "Trigger without an output schema")

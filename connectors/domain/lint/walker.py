@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..design import HTTP_METHODS
-from ..swagger_refs import is_flag
-from .refs import Resolver, join
+from connectors.domain.design import HTTP_METHODS, VISIBILITIES
+from connectors.domain.lint.model import clip, show
+from connectors.domain.lint.refs import join
+from connectors.domain.refs import Resolver, is_flag
 
 # Deeper than this a schema is certainly wrong (Microsoft's SchemaTooDeep); stop walking there.
 MAX_DEPTH = 40
@@ -28,6 +29,16 @@ _COMBINERS = ("allOf", "anyOf", "oneOf")
 
 def text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def visibility_error(node: dict[str, Any]) -> str | None:
+    """Why ``node``'s x-ms-visibility is no valid value ("Internal" is not "internal"), if so."""
+    if "x-ms-visibility" not in node or node["x-ms-visibility"] in VISIBILITIES:
+        return None
+    return (
+        f"its x-ms-visibility {show(node['x-ms-visibility'])} is not a valid value (the values "
+        "are none, advanced, internal and important, in lower case)"
+    )
 
 
 @dataclass(frozen=True)
@@ -55,8 +66,13 @@ class Operation:
 
     @property
     def label(self) -> str:
-        """How messages name the operation: its operationId, else "POST /hooks"."""
-        return self.operation_id or f"{self.method.upper()} {self.path}"
+        """How messages name the operation: its operationId, else "POST /hooks" (both clipped)."""
+        return clip(self.operation_id or f"{self.method.upper()} {self.path}")
+
+    @property
+    def where(self) -> str:
+        """The method and (clipped) path, for messages that name both."""
+        return f"{self.method.upper()} {clip(self.path)}"
 
     @property
     def is_trigger(self) -> bool:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..swagger_refs import is_flag
-from .context import Context
-from .model import Hit, as_text, rule, show
-from .refs import join
-from .walker import CallbackSite, iter_chains
+from connectors.domain.lint.context import Context
+from connectors.domain.lint.model import Hit, as_text, clip, rule, show
+from connectors.domain.lint.refs import join
+from connectors.domain.lint.walker import CallbackSite, iter_chains, visibility_error
+from connectors.domain.refs import is_flag
 
 _CALLBACK = "request/callbackPointer"
 
@@ -101,13 +101,20 @@ def _internal(site: CallbackSite) -> bool:
     return any(node.get("x-ms-visibility") == "internal" for node in nodes)
 
 
+def _invalid_visibility(site: CallbackSite) -> str | None:
+    nodes = [site.param.node, *(step.node for step in site.chain)]
+    return next((e for e in map(visibility_error, nodes) if e), None)
+
+
 @rule("NotificationUrlNotInternal", "error", "Notification URL property must be internal")
 def notification_url_not_internal(ctx: Context) -> Iterator[Hit]:
     for sites in _sites(ctx).values():
         if not all(_internal(s) for s in sites):
+            invalid = _invalid_visibility(sites[0])
+            state = f"is not internal ({invalid})" if invalid else "is visible"
             yield _hit(
                 sites,
-                "is visible: the property itself or one of its parents must be internal.",
+                f"{state}: the property itself or one of its parents must be internal.",
                 'Set "x-ms-visibility": "internal" on the property; the platform fills it in.',
             )
 
@@ -228,14 +235,14 @@ def notification_url_on_action(ctx: Context) -> Iterator[Hit]:
 @rule("NotificationContentNotUsed", "info", "Notification content on a path without a webhook")
 def notification_content_not_used(ctx: Context) -> Iterator[Hit]:
     paths = ctx.swagger.get("paths")
+    receiving = {op.path for op in ctx.operations if op.is_trigger or ctx.callbacks_of(op)}
     for path, item in paths.items() if isinstance(paths, dict) else ():
         if not isinstance(item, dict) or "x-ms-notification-content" not in item:
             continue
-        ops = [op for op in ctx.operations if op.path == path]
-        if not any(op.is_trigger or ctx.callbacks_of(op) for op in ops):
+        if path not in receiving:
             yield Hit(
                 join("/paths", path, "x-ms-notification-content"),
-                f"The path {path} has x-ms-notification-content but no trigger or webhook "
-                "operation that would receive it.",
+                f"The path {clip(str(path))} has x-ms-notification-content but no trigger or "
+                "webhook operation that would receive it.",
                 "Move it to the path of the webhook registration, or remove it.",
             )

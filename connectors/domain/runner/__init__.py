@@ -5,13 +5,13 @@ Pure Python (no Django). See docs/runner.md for the contract with the Django sid
 
 from __future__ import annotations
 
-from .callbacks import CallbackEndpoint, CallbackFactory, Received
-from .client import OutboundClient
-from .credentials import Credentials, apply, redact
-from .guard import AddressPolicy, AddressRefused, refusal_reason
-from .model import Exchange, Finding, ReportResult, Step, to_junit
-from .plan import Plan, base_path
-from .run import run_report
+from connectors.domain.runner.callbacks import CallbackEndpoint, CallbackFactory, Received
+from connectors.domain.runner.client import OutboundClient
+from connectors.domain.runner.credentials import Credentials, apply, redact
+from connectors.domain.runner.guard import AddressPolicy, AddressRefused, refusal_reason
+from connectors.domain.runner.model import Exchange, Finding, ReportResult, Step, to_junit
+from connectors.domain.runner.plan import Plan, base_path
+from connectors.domain.runner.run import run_report
 
 __all__ = [
     "AddressPolicy",

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode, urlsplit
 
 if TYPE_CHECKING:
-    from .model import Exchange, Step
-    from .plan import Plan
-    from .steps import Recorder
+    from connectors.domain.runner.model import Exchange, Step
+    from connectors.domain.runner.plan import Plan
+    from connectors.domain.runner.steps import Recorder
 
 _TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 _MAX_DEPTH = 12  # a recursive schema gets a bounded example, not a RecursionError

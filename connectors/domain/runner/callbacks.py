@@ -5,7 +5,10 @@ Purpose: ``CallbackFactory.new()`` gives a ``CallbackEndpoint`` with a unique UR
 to ``fire`` (the simulator makes the event happen at once; a real API cannot, so it returns
 False and the page asks the user to trigger the event) and ``wait``s, bounded, for deliveries.
 
-Input/Output: ``Received`` notifications (headers and body as they arrived).
+Input/Output: ``Received`` notifications (headers and body as they arrived); ``kept_notifications``
+gives what a report step keeps of them: the first ``KEPT_NOTIFICATIONS`` bodies, each up to
+``KEPT_BODY_BYTES`` (a larger one is counted, not kept), with the run's secrets scrubbed, so
+the report can offer a received payload as a notification sample.
 """
 
 from __future__ import annotations
@@ -13,6 +16,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from connectors.domain.runner.credentials import scrub
+
+# What a report step keeps of the notifications it received (the hook keeps them all, bounded).
+KEPT_NOTIFICATIONS = 5
+KEPT_BODY_BYTES = 64 * 1024
 
 # How often a wait looks again for deliveries (the runner's waits and the database endpoint's).
 WAIT_INTERVAL_SECONDS = 0.05
@@ -34,9 +43,34 @@ class Received:
         if isinstance(self.body, bytes | str):
             try:
                 return True, json.loads(self.body)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack
                 return False, None
         return True, self.body
+
+    def text(self) -> str:
+        """The body as text (a parsed JSON value written as JSON)."""
+        if isinstance(self.body, bytes):
+            return self.body.decode("utf-8", errors="replace")
+        return self.body if isinstance(self.body, str) else json.dumps(self.body)
+
+
+def kept_notifications(received: list[Received], secrets: list[str]) -> list[dict[str, Any]]:
+    """What a step keeps of ``received``: number (1-based), time, size, whether it is JSON, and
+    the body scrubbed of ``secrets`` (None when larger than ``KEPT_BODY_BYTES``)."""
+    kept: list[dict[str, Any]] = []
+    for number, item in enumerate(received[:KEPT_NOTIFICATIONS], 1):
+        text = scrub(item.text(), secrets)
+        size = len(text.encode())
+        kept.append(
+            {
+                "number": number,
+                "received_at": item.received_at,
+                "bytes": size,
+                "json": item.parsed()[0],
+                "body": text if size <= KEPT_BODY_BYTES else None,
+            }
+        )
+    return kept
 
 
 class CallbackEndpoint(Protocol):

@@ -18,11 +18,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from .client import OutboundClient
-from .model import Exchange, Step
-from .plan import Plan
-from .steps import OnStep, Recorder
-from .webhook_calls import IDEMPOTENT_DELETE, send_delete
+from connectors.domain.runner.client import OutboundClient
+from connectors.domain.runner.model import Exchange, Step
+from connectors.domain.runner.plan import Plan
+from connectors.domain.runner.steps import OnStep, Recorder
+from connectors.domain.runner.webhook_calls import IDEMPOTENT_DELETE, send_delete
 
 _REGISTRATION_STEPS = (":register", ":reregister")
 

@@ -21,8 +21,8 @@ from typing import Any
 
 import httpx
 
-from .guard import AddressPolicy, AddressRefused, Resolver, resolve_host
-from .model import Exchange
+from connectors.domain.runner.guard import AddressPolicy, AddressRefused, Resolver, resolve_host
+from connectors.domain.runner.model import Exchange
 
 _REDIRECTS = {301, 302, 303, 307, 308}
 _USER_AGENT = "TriggerDesigner-Runner/1"

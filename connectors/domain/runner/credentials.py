@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .model import Exchange
-from .secret_forms import forms_of
+from connectors.domain.runner.model import Exchange
+from connectors.domain.runner.secret_forms import forms_of
 
 REDACTED = "[redacted]"
 # Header names (lower case) whose values are credentials whatever they hold: hidden in stored

@@ -22,9 +22,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from connectors.domain.documents import DocumentError, escape_pointer, load_json_text
-
-from .build import parameters as resolved_parameters
-from .build import resolve
+from connectors.domain.runner.build import parameters as resolved_parameters
+from connectors.domain.runner.build import resolve
 
 TEST_VALUE = "x-ms-test-value"
 MAX_INPUTS = 60  # a form, not a dump: a pathological schema does not make a page of fields
@@ -304,3 +303,21 @@ def chosen(rows: list[RunInput], trigger_ids: list[str]) -> list[RunInput]:
     """The inputs of the run's triggers (all when none is named)."""
     wanted = set(trigger_ids)
     return [row for row in rows if not wanted or wanted.intersection(row.triggers)]
+
+
+def listed_choices(steps: Any) -> dict[str, list[dict[str, str]]]:
+    """The values each parameter's dynamic-values operation listed in a report's stored steps
+    (``{"parameter", "choices": [{"value", "title"}]}``), to offer as the next run's values."""
+    found: dict[str, list[dict[str, str]]] = {}
+    for step in steps if isinstance(steps, list) else ():
+        data = step.get("data") if isinstance(step, dict) else None
+        if not isinstance(data, dict) or not isinstance(data.get("parameter"), str):
+            continue
+        listed = data.get("choices")
+        choices: list[Any] = listed if isinstance(listed, list) else []
+        found[data["parameter"]] = [
+            {"value": value_text(c.get("value")), "title": value_text(c.get("title"))}
+            for c in choices
+            if isinstance(c, dict) and c.get("value") is not None
+        ]
+    return {name: choices for name, choices in found.items() if choices}

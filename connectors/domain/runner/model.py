@@ -44,7 +44,7 @@ class Exchange:
         """(True, parsed body) when the response body is JSON, else (False, None)."""
         try:
             return True, json.loads(self.response_body or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's stack
             return False, None
 
     def as_dict(self) -> dict[str, Any]:
@@ -85,6 +85,12 @@ class Step:
     detail: str = ""
     # Epoch seconds (UTC) when the current wait for a person ends; None when not waiting.
     wait_until: float | None = None
+    # What a step found that the report shows besides its findings, as JSON: a dynamic-values
+    # step's {"parameter", "operation", "choices": [{"value", "title"}], "total"}.
+    data: dict[str, Any] = field(default_factory=dict)
+    # The notifications the step's callback URL received, as ``callbacks.kept_notifications``
+    # keeps them (the report offers each JSON one as a notification sample).
+    received: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, code: str, severity: str, message: str, pointer: str | None = None) -> None:
         self.findings.append(Finding(code, severity, message, pointer))
@@ -102,6 +108,8 @@ class Step:
             "findings": [finding.as_dict() for finding in self.findings],
             "detail": self.detail,
             "wait_until": self.wait_until,
+            "data": self.data,
+            "received": self.received,
         }
 
     @classmethod
@@ -115,6 +123,8 @@ class Step:
             findings=[Finding.from_dict(item) for item in data.get("findings", [])],
             detail=data.get("detail", ""),
             wait_until=data.get("wait_until"),
+            data=data.get("data") or {},
+            received=list(data.get("received") or []),
         )
 
 

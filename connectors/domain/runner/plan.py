@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .credentials import Credentials, apply
+from connectors.domain.runner.credentials import Credentials, apply
 
 
 @dataclass(frozen=True)

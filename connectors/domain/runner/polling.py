@@ -21,10 +21,10 @@ from itertools import pairwise
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-from .build import on_api_host, send_trigger_request, with_query
-from .model import Exchange, Step
-from .plan import Plan
-from .steps import Recorder
+from connectors.domain.runner.build import on_api_host, send_trigger_request, with_query
+from connectors.domain.runner.model import Exchange, Step
+from connectors.domain.runner.plan import Plan
+from connectors.domain.runner.steps import Recorder
 
 _POLICY_VALUE = re.compile(r"\[0\]\.([^}\s]+)\}")  # @{triggerBody().value[0].id}
 

@@ -1,4 +1,4 @@
-"""Run a report: the static checks, then each covered trigger's lifecycle.
+"""Run a report: the static checks, then each covered trigger's dynamic values and lifecycle.
 
 Purpose: the one entry point of the runner (``run_report``); the Celery task and
 ``manage.py run_trigger_test`` call it through the service layer. It never raises for what the
@@ -13,15 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..swagger_export import export_swagger
-from .callbacks import CallbackEndpoint, CallbackFactory, Received
-from .client import OutboundClient
-from .model import ReportResult, Step
-from .plan import Plan
-from .polling import run_polling
-from .static import run_static
-from .steps import Recorder
-from .webhook import run_webhook
+from connectors.domain.runner.callbacks import CallbackEndpoint, CallbackFactory, Received
+from connectors.domain.runner.client import OutboundClient
+from connectors.domain.runner.dynamic_values import run_dynamic_values
+from connectors.domain.runner.model import ReportResult, Step
+from connectors.domain.runner.plan import Plan
+from connectors.domain.runner.polling import run_polling
+from connectors.domain.runner.static import run_static
+from connectors.domain.runner.steps import Recorder
+from connectors.domain.runner.webhook import run_webhook
+from connectors.domain.swagger.exporting.definition import export_swagger
 
 __all__ = ["CallbackEndpoint", "CallbackFactory", "Received", "run_report"]
 
@@ -52,6 +53,7 @@ def run_report(
         return ReportResult.from_steps(recorder.steps)
     run_static(plan, swagger, recorder)
     for trigger in triggers:
+        run_dynamic_values(plan, trigger, swagger, recorder)  # the author picks values first
         if trigger.get("kind") == "webhook":
             run_webhook(plan, trigger, swagger, recorder, callbacks)
         elif trigger.get("kind") == "polling":

@@ -13,12 +13,12 @@ from typing import Any
 
 from openapi_spec_validator import OpenAPIV2SpecValidator
 
-from ..lint.engine import lint_swagger
-from ..properties_export import export_properties
-from .model import Step
-from .plan import Plan
-from .schemas import notification_schema, pointer, schema_errors
-from .steps import Recorder
+from connectors.domain.lint.engine import lint_swagger
+from connectors.domain.runner.model import Step
+from connectors.domain.runner.plan import Plan
+from connectors.domain.runner.schemas import notification_schema, pointer, schema_errors
+from connectors.domain.runner.steps import Recorder
+from connectors.domain.swagger.exporting.properties import export_properties
 
 _MAX_SPEC_ERRORS = 20  # a broken file can produce hundreds; the first ones say enough
 

@@ -25,10 +25,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .client import OutboundClient
-from .credentials import redact, scrub, secret_headers
-from .model import Exchange, Step
-from .plan import Plan
+from connectors.domain.runner.client import OutboundClient
+from connectors.domain.runner.credentials import redact, scrub, secret_headers
+from connectors.domain.runner.model import Exchange, Step
+from connectors.domain.runner.plan import Plan
 
 OnStep = Callable[[Step], None]
 

@@ -28,11 +28,15 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from .callbacks import WAIT_INTERVAL_SECONDS, CallbackEndpoint, CallbackFactory
-from .model import Step
-from .plan import Plan
-from .steps import Recorder
-from .webhook_calls import (
+from connectors.domain.runner.callbacks import (
+    WAIT_INTERVAL_SECONDS,
+    CallbackEndpoint,
+    CallbackFactory,
+)
+from connectors.domain.runner.model import Step
+from connectors.domain.runner.plan import Plan
+from connectors.domain.runner.steps import Recorder
+from connectors.domain.runner.webhook_calls import (
     check_notifications,
     check_silence,
     count_received,

@@ -19,7 +19,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from .build import (
+from connectors.domain.runner.build import (
     example_value,
     on_api_host,
     parameters,
@@ -28,11 +28,16 @@ from .build import (
     set_at_pointer,
     with_query,
 )
-from .callbacks import WAIT_INTERVAL_SECONDS, CallbackEndpoint, Received
-from .model import Exchange, Step
-from .plan import Plan
-from .schemas import notification_schema, schema_errors
-from .steps import Recorder
+from connectors.domain.runner.callbacks import (
+    WAIT_INTERVAL_SECONDS,
+    CallbackEndpoint,
+    Received,
+    kept_notifications,
+)
+from connectors.domain.runner.model import Exchange, Step
+from connectors.domain.runner.plan import Plan
+from connectors.domain.runner.schemas import mismatch_message, notification_schema, schema_errors
+from connectors.domain.runner.steps import Recorder
 
 # A second DELETE of a deleted subscription may answer these: it is gone either way.
 IDEMPOTENT_DELETE = (404, 410)
@@ -158,6 +163,7 @@ def check_notifications(
         )
         return
     step.detail = f"{len(received)} notification(s) received."
+    step.received = kept_notifications(received, recorder.secrets)
     schema = notification_schema(trigger, swagger)
     for number, item in enumerate(received, 1):
         is_json, value = item.parsed()
@@ -167,15 +173,14 @@ def check_notifications(
                 "error",
                 f"Notification {number} is not JSON; the platform parses the body as JSON.",
             )
-        elif schema is not None:
-            for pointer, message in schema_errors(schema, value):
-                step.add(
-                    "NotificationSchemaMismatch",
-                    "error",
-                    f"Notification {number} does not fit the notification schema: {message}. "
-                    "Flows would miss this data: fix the payload or update the schema from it.",
-                    pointer or "/",
-                )
+        elif schema is not None and (problems := schema_errors(schema, value)):
+            step.add(
+                "NotificationSchemaMismatch",
+                "error",
+                f"{mismatch_message(f'Notification {number}', problems)} Flows would miss this "
+                "data: fix the payload, or use it as a notification sample to update the schema.",
+                problems[0][0] or "/",
+            )
 
 
 def _wait_for_event(

@@ -13,9 +13,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.text import slugify
 
 from connectors import selectors, services
-from connectors.domain.package import build_package
-from connectors.domain.properties_export import export_properties
-from connectors.domain.swagger_export import dump_json, dump_yaml, export_swagger
+from connectors.domain.swagger.exporting.definition import dump_json, dump_yaml, export_swagger
+from connectors.domain.swagger.exporting.package import build_package
+from connectors.domain.swagger.exporting.properties import export_properties
 from connectors.management.commands._drafts import draft_or_error
 
 

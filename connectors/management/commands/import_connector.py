@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from connectors import services
 from connectors.domain.documents import DocumentError
-from connectors.domain.swagger_import import SwaggerImportError
+from connectors.domain.swagger.importing.connector import SwaggerImportError
 from connectors.models import Team
 
 

@@ -33,7 +33,7 @@ from connectors.domain.runner.inputs import (
     run_inputs,
     value_text,
 )
-from connectors.domain.swagger_export import export_swagger
+from connectors.domain.swagger.exporting.definition import export_swagger
 from connectors.models import ConnectorDraft, Report
 
 

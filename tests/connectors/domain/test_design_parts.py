@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from connectors.domain.design_parts import PartsMissing, assemble, assemble_text, node_refs, split
 from connectors.domain.documents import DocumentError, load_document
-from connectors.domain.swagger_import import import_connector
+from connectors.domain.swagger.importing.connector import import_connector
+from tests.paths import SHARED
 
-CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "dev"
+CORPUS = SHARED / "corpus" / "dev"
 CONNECTORS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
 
 

@@ -3,6 +3,7 @@ that names the file, the line and column (or the pointer) and what to change."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from connectors.domain.documents import (
     MAX_BYTES,
     MAX_DEPTH,
+    MAX_FILE_BYTES,
     DocumentError,
     check_tree,
     load_document,
@@ -52,7 +54,14 @@ def test_reads_json_and_yaml(data: bytes | str, expected: dict[str, Any]) -> Non
         ('{"a": 1} {"b": 2}', 1, 10, "after the end of the JSON document"),
         ('{"a": NaN}', 1, 7, "NaN is not a JSON value"),
         ('{"a": -Infinity}', 1, 7, "-Infinity is not a JSON value"),
-        ('{"a": "unterminated}', 1, 7, "unterminated string"),
+        ('{"a": "unterminated}', 1, 21, "the file ends inside a string opened at line 1, column 7"),
+        ('{"a": 1,\n "b": {"c": [1', 2, 15, "the file ends inside an array opened at line 2, col"),
+        ('{"a": 1,\n "b": 2', 2, 8, "the file ends inside an object opened at line 1, column 1"),
+        ('{"a":\u2003 1}', 1, 6, "unexpected character U+2003 (EM SPACE): JSON allows only"),
+        ('{"a": 1,\u00a0"b": 2}', 1, 9, "unexpected character U+00A0 (NO-BREAK SPACE)"),
+        ('{"a": \u00a71}', 1, 7, "unexpected character U+00A7 (SECTION SIGN); remove it"),
+        ("a: b\x01c\n", 1, 5, "unexpected character U+0001: YAML allows no control characters"),
+        ('a:\n  b: "x\x02"\n', 2, 8, "unexpected character U+0002"),
         ("a: 1\nb: [1, 2\n", 3, 1, "not valid YAML"),
         ("a: 1\n  b: 2\n", 2, 4, "not valid YAML"),
         ("x: &anchor [1]\ny: *anchor\n", 2, 4, "aliases (*anchor) are not supported"),
@@ -130,8 +139,26 @@ def test_nesting_at_the_limit_is_fine() -> None:
 @pytest.mark.parametrize("as_bytes", [True, False])
 def test_size_limit(as_bytes: bool) -> None:
     text = '{"a": "' + "x" * MAX_BYTES + '"}'
-    with pytest.raises(DocumentError, match="the limit is 5 MB"):
+    with pytest.raises(DocumentError, match="the limit is 5 MB") as caught:
         load_document(text.encode() if as_bytes else text, name="big.json")
+    assert "holds 5.0 MB (measured as compact JSON, without indentation)" in str(caught.value)
+
+
+def test_the_content_is_measured_without_its_layout() -> None:
+    """Indentation is not content: 3.6 MB of data indented to 9.7 MB reads."""
+    doc = {
+        f"key{i}": {"values": [{"a": n, "b": "x" * 20} for n in range(4)]} for i in range(22_000)
+    }
+    compact = json.dumps(doc, separators=(",", ":"))
+    indented = json.dumps(doc, indent=4)
+    assert len(compact) < MAX_BYTES < len(indented) < MAX_FILE_BYTES
+    assert load_document(indented) == doc
+
+
+def test_a_file_larger_than_the_file_limit_is_not_read() -> None:
+    text = "{" + " " * MAX_FILE_BYTES + "}"
+    with pytest.raises(DocumentError, match="files are read up to 11 MB"):
+        load_document(text)
 
 
 def test_broken_utf16_is_a_document_error() -> None:
@@ -286,3 +313,28 @@ def test_deep_yaml_gets_our_message_whichever_parser_notices_first(data: str) ->
     with pytest.raises(DocumentError, match=f"deeper than {MAX_DEPTH} levels") as caught:
         load_document(data)
     assert (caught.value.line, caught.value.column) != (None, None)
+
+
+def test_a_swagger_that_imports_exports_to_a_file_that_imports_again() -> None:
+    """A compact 2.9 MB swagger: its indented export is over twice as large, yet the same
+    content, so it imports again (it did not when the limit measured the file's bytes)."""
+    from connectors.domain.swagger.exporting.definition import dump_json, export_swagger
+    from connectors.domain.swagger.importing.connector import import_connector
+
+    definitions = {
+        f"Thing{i}": {
+            "type": "object",
+            "properties": {
+                f"field{n}": {"type": "object", "properties": {"v": {"type": "string"}}}
+                for n in range(12)
+            },
+        }
+        for i in range(3_600)
+    }
+    swagger = {"swagger": "2.0", "info": {"title": "Big", "version": "1.0"}, "paths": {}}
+    compact = json.dumps({**swagger, "definitions": definitions}, separators=(",", ":"))
+    assert 2_800_000 < len(compact) < MAX_BYTES
+    design = import_connector(compact).design
+    exported = dump_json(export_swagger(design))
+    assert len(exported) > 2 * len(compact) and len(exported) > MAX_BYTES
+    assert import_connector(exported).design == design

@@ -16,7 +16,7 @@ from PIL import Image
 
 from connectors import services
 from connectors.domain.documents import load_document
-from connectors.domain.package import read_icon
+from connectors.domain.swagger.exporting.package import read_icon
 from connectors.models import ConnectorDraft, Team
 from tests.factories import make_team
 

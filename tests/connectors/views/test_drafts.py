@@ -251,10 +251,10 @@ def test_an_import_over_the_form_limit_but_under_the_site_limit_is_a_413_on_the_
     response = client_for(world.editor).post(
         reverse("connectors:draft_import"),
         {"swagger": upload(swagger_bytes())},
-        CONTENT_LENGTH=str(11 * 1024 * 1024),
+        CONTENT_LENGTH=str(23 * 1024 * 1024),
     )
     assert response.status_code == 413
-    assert "larger than 10 MB together" in response.content.decode()
+    assert "larger than 22 MB together (each may be 11 MB at most)" in response.content.decode()
     assert ConnectorDraft.objects.count() == 1
 
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from connectors import selectors, services
-from connectors.domain.swagger_import import import_connector
+from connectors.domain.swagger.importing.connector import import_connector
 from connectors.models import ConnectorDraft, Revision
 from tests.connectors.views.conftest import World, swagger_bytes, webhook_swagger
 from tests.factories import client_for

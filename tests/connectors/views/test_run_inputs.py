@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from connectors import services, services_reports
-from connectors.domain.swagger_export import export_swagger
+from connectors.domain.runner.inputs import RunValues
+from connectors.domain.swagger.exporting.definition import export_swagger
 from connectors.models import Report
 from tests.connectors.conftest import a_report, github_design
 from tests.factories import client_for, make_team, make_user
@@ -242,3 +243,20 @@ def test_reports_of_old_runs_still_open(github) -> None:
     report = a_report(github["draft"], inputs={})
     url = reverse("connectors:report_detail", args=[github["draft"].pk, report.pk])
     assert github["client"].get(url).status_code == 200
+
+
+def test_the_report_says_which_values_it_ran_with(github) -> None:
+    report = services.report_start(
+        draft=github["draft"],
+        user=None,
+        trigger_ids=[],
+        target="simulator",
+        values=RunValues({"owner": "octocat", "repo": "hello"}, {"/events": ["push"]}),
+        secret_values={"X-Key": "never-shown"},
+        enqueue=False,
+    )
+    url = reverse("connectors:report_detail", args=[github["draft"].pk, report.pk])
+    page = github["client"].get(url).content.decode()
+    assert '<code class="run-value">owner = octocat</code>' in page
+    assert '<code class="run-value">/events = [&quot;push&quot;]</code>' in page
+    assert "never-shown" not in page

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from connectors import services
-from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
+from connectors.domain.authoring.triggers import new_polling_trigger, new_webhook_trigger
 from connectors.models import ConnectorDraft, Membership
 from tests.factories import add_member, client_for, make_draft, make_team, make_user
 from tests.html_forms import form_data, page_data
@@ -517,7 +517,7 @@ def test_bad_notification_sample_is_400_with_line_and_column(
     response = press(client_alice, trigger_page(draft), notification__samples='{"a": 1,}')
     assert response.status_code == 400
     assert response.context["tab"] == "response"  # the page opens where the error is
-    assert "line 1, column 9" in response.content.decode()
+    assert "line 1, column 8: trailing comma is not allowed in JSON" in response.content.decode()
     saved(draft)
     assert draft.version == 2
 
@@ -702,16 +702,19 @@ def test_a_preview_of_bad_input_names_the_field_of_each_section(
     body = response.content.decode()
     assert "Your edits cannot be checked until these are fixed" in body
     assert "<li>path: a path starts with" in body.lower()
-    assert "<li>Sample payloads: sample 1: malformed JSON at line 1, column 2" in body
+    assert "<li>Sample payloads: sample 1 line 1, column 2: the file ends inside an object" in body
 
 
-def test_review_lists_downloads_and_previews_yaml(
+def test_review_lists_downloads_and_opens_the_swagger_editor(
     client_alice: Client, draft: ConnectorDraft
 ) -> None:
     draft = with_triggers(draft, webhook())
-    body = client_alice.get(step(draft, "review") + "?format=yaml").content.decode()
-    assert "swagger: &#x27;2.0&#x27;" in body
-    assert "/repos/{owner}/{repo}/hooks:" in body
+    body = client_alice.get(step(draft, "review")).content.decode()
+    editor = reverse("connectors:wizard_swagger", args=[draft.pk])
+    assert f'href="{editor}"' in body and f'href="{editor}?format=yaml"' in body
+    yaml_text = client_alice.get(f"{editor}?format=yaml").content.decode()
+    assert "swagger: &#x27;2.0&#x27;" in yaml_text
+    assert "/repos/{owner}/{repo}/hooks:" in yaml_text
     for name in ("apiDefinition.swagger.json", "apiProperties.json", "apiDefinition.swagger.yaml"):
         assert reverse("connectors:wizard_download", args=[draft.pk, name]) in body
 
@@ -999,3 +1002,24 @@ def test_queries_do_not_grow_with_the_triggers(client_alice: Client, alice: Any)
         measured["move trigger"] = queries(client_alice, "post", page, data)
         counts.append(measured)
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    ("design", "words"),
+    [
+        ('{"general": ' + "9" * 4301 + "}", "more than 4300 digits"),
+        ("[" * 1000 + "]" * 1000, "nesting is deeper than 64 levels"),
+        ('{"general": {', "the file ends inside an object opened at line 1, column 13"),
+    ],
+)
+def test_an_overwrite_with_hostile_json_is_a_400_naming_where_and_saves_nothing(
+    client_alice: Client, draft: ConnectorDraft, design: str, words: str
+) -> None:
+    before = saved(draft)
+    data = {"design": design, "based_on_version": draft.version, "next": ""}
+    response = client_alice.post(reverse("connectors:wizard_overwrite", args=[draft.pk]), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "The overwrite form was damaged, so nothing was saved (design line 1, column" in body
+    assert words in body
+    assert saved(draft) == before

@@ -24,8 +24,8 @@ from django.urls import reverse
 from PIL import Image
 
 from connectors import services
-from connectors.domain.authoring import new_webhook_trigger
-from connectors.domain.package import ICON_MAX_BYTES
+from connectors.domain.authoring.triggers import new_webhook_trigger
+from connectors.domain.swagger.exporting.package import ICON_MAX_BYTES
 from connectors.models import ConnectorDraft, DraftIcon, Membership
 from tests.factories import add_member, client_for, make_draft, make_team, make_user
 from tests.html_forms import page_data
@@ -87,7 +87,7 @@ def save_general(client: Client, draft: ConnectorDraft, **changes: Any) -> Any:
 
 
 def with_icon(draft: ConnectorDraft, data: bytes | None = None) -> ConnectorDraft:
-    from connectors.domain.package import read_icon
+    from connectors.domain.swagger.exporting.package import read_icon
 
     return services.draft_save(
         draft=draft,

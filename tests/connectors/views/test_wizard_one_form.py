@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from connectors import services
-from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
+from connectors.domain.authoring.triggers import new_polling_trigger, new_webhook_trigger
 from connectors.models import ConnectorDraft
 from tests.factories import client_for, make_team, make_user
 from tests.html_forms import form_data, form_fields, page_data

@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from connectors import services
-from connectors.domain.authoring import new_webhook_trigger, set_notification_samples
-from connectors.domain.swagger_export import export_swagger
+from connectors.domain.authoring.triggers import new_webhook_trigger, set_notification_samples
+from connectors.domain.swagger.exporting.definition import export_swagger
 from connectors.models import ConnectorDraft
 from tests.factories import client_for, make_team, make_user
 from tests.html_forms import form_fields, page_data

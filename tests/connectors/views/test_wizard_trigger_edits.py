@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from connectors import services
-from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
+from connectors.domain.authoring.triggers import new_polling_trigger, new_webhook_trigger
 from connectors.models import ConnectorDraft, Membership
 from tests.factories import add_member, client_for, make_draft, make_team, make_user
 from tests.html_forms import page_data

@@ -23,7 +23,11 @@ def webhook() -> Doc:
     """POST /hooks registers a webhook (callback at /url); DELETE /hooks/{id} unregisters it."""
     return {
         "swagger": "2.0",
-        "info": {"title": "Orders", "version": "1.0", "description": "Order events."},
+        "info": {
+            "title": "Orders",
+            "version": "1.0",
+            "description": "Order events from the shop, as they happen.",
+        },
         "host": "api.example.com",
         "basePath": "/v1",
         "schemes": ["https"],

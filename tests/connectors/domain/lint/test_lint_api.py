@@ -56,8 +56,32 @@ REQUIRED_RULES = [
     "PathParameterMissingEncoding",
     "SchemaReferenceNotFound",
     "SchemaRefLoopNotAllowed",
+    "OperationIdTooLong",
+    "DuplicateOperationPath",
+    "PartialDuplicateOperationPath",
+    "OperationParametersAreNotUnique",
+    "OperationHasManyResponsesWithSchema",
+    "ReservedParameterIsUsed",
+    "SourcePropertyInternal",
+    "ValueMustEndWithAlphanumeric",
+    "FieldLengthNotInRange",
+    "RequiredValueEmpty",
+    "InternalPropertyWithDefaultOptional",
+    "ValueContainsRestrictedWords",
+    "ValueMustBeInEnglish",
 ]
-TABLES = ["general", "operation", "parameter", "response", "webhook", "hybrid", "lifecycle"]
+TABLES = [
+    "general",
+    "operation",
+    "parameter",
+    "response",
+    "webhook",
+    "hybrid",
+    "lifecycle",
+    "dynamic",
+    "string",
+    "routing",
+]
 
 
 def test_required_rules_are_registered() -> None:
@@ -83,6 +107,10 @@ def test_registry_entries() -> None:
         ("SummaryEqualsDescription", "warning"),
         ("PathParameterMissingEncoding", "warning"),
         ("NotificationUrlOnAction", "info"),
+        ("ValueContainsRestrictedWords", "warning"),
+        ("ValueMustBeInEnglish", "warning"),
+        ("InternalPropertyWithDefaultOptional", "warning"),
+        ("PropertyMustBeRequired", "error"),
     ],
 )
 def test_severities(rule: str, severity: str) -> None:

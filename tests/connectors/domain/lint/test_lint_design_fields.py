@@ -105,7 +105,7 @@ CASES = [
         "/triggers/0/request/parameters/0/required",
     ),
     (
-        "PropertyMustBeRequired",
+        "InternalPropertyWithDefaultOptional",
         (
             REGISTER + "/parameters/0/schema/properties/source",
             {"type": "string", "x-ms-visibility": "internal", "default": "x"},

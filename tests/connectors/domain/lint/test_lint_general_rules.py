@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from connectors.domain.lint import lint_swagger
-from connectors.domain.swagger_import import SwaggerImportError, import_connector
+from connectors.domain.swagger.importing.connector import SwaggerImportError, import_connector
 from tests.connectors.domain.lint.lint_builders import (
     DROP,
     REGISTER,

@@ -12,7 +12,6 @@ import copy
 import json
 import random
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,9 +20,10 @@ from connectors.domain.documents import DocumentError, load_document
 from connectors.domain.lint import RULES, Rule, lint_design
 from connectors.domain.lint.incremental import FAILED, HitCache, lint_design_cached
 from connectors.domain.lint.model import Hit
-from connectors.domain.swagger_import import import_connector
+from connectors.domain.swagger.importing.connector import import_connector
+from tests.paths import SHARED
 
-CORPUS = Path(__file__).resolve().parents[5] / "shared" / "corpus" / "dev"
+CORPUS = SHARED / "corpus" / "dev"
 CONNECTORS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
 EDITS_PER_CONNECTOR = 8
 

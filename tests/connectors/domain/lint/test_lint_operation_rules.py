@@ -98,7 +98,15 @@ FIRES = [
         edit(webhook(), (REGISTER + "/summary", DROP)),
         REGISTER,
     ),
-    fires("OperationMissingSummary", "blank", edit(webhook(), (DELETE + "/summary", "  ")), DELETE),
+    fires(
+        "OperationMissingSummary", "absent", edit(webhook(), (DELETE + "/summary", DROP)), DELETE
+    ),
+    fires(
+        "OperationIdTooLong",
+        "81",
+        edit(webhook(), (REGISTER + "/operationId", "On" + "X" * 79)),
+        REGISTER + "/operationId",
+    ),
     fires(
         "OperationMissingDescription",
         "missing",
@@ -158,6 +166,14 @@ QUIET = [
         ),
     ),
     quiet("OperationMissingSummary", "clean", webhook()),
+    quiet(
+        "OperationMissingSummary",
+        "blank-is-required-value-empty",
+        edit(webhook(), (DELETE + "/summary", "  ")),
+    ),
+    quiet(
+        "OperationIdTooLong", "80", edit(webhook(), (REGISTER + "/operationId", "On" + "X" * 78))
+    ),
     quiet("OperationMissingDescription", "clean", webhook()),
     quiet("SummaryEqualsDescription", "different", webhook()),
     quiet(

@@ -147,7 +147,7 @@ FIRES = [
         REGISTER + "/parameters/1/required",
     ),
     fires(
-        "PropertyMustBeRequired",
+        "InternalPropertyWithDefaultOptional",
         "body-property",
         edit(
             webhook(),
@@ -159,7 +159,7 @@ FIRES = [
         BODY_SCHEMA + "/properties/source",
     ),
     fires(
-        "PropertyMustBeRequired",
+        "InternalPropertyWithDefaultOptional",
         "through-ref",
         edit(
             webhook(),
@@ -170,6 +170,48 @@ FIRES = [
             (BODY_SCHEMA + "/properties/source", {"$ref": "#/definitions/Source"}),
         ),
         BODY_SCHEMA + "/properties/source",
+    ),
+    fires(
+        "OperationParametersAreNotUnique",
+        "query-and-header",
+        edit(
+            webhook(),
+            (REGISTER + "/parameters/1", QUERY),
+            (REGISTER + "/parameters/2", dict(QUERY, **{"in": "header"})),
+        ),
+        REGISTER + "/parameters",
+    ),
+    fires(
+        "OperationParametersAreNotUnique",
+        "path-level-and-operation",
+        edit(_path_level_id(), (DELETE + "/parameters", [dict(QUERY, name="id")])),
+        DELETE + "/parameters",
+    ),
+    fires(
+        "ReservedParameterIsUsed",
+        "host-header",
+        edit(webhook(), (REGISTER + "/parameters/1", dict(QUERY, name="Host", **{"in": "header"}))),
+        REGISTER + "/parameters/1/name",
+    ),
+    fires(
+        "ReservedParameterIsUsed",
+        "authorization-under-oauth",
+        edit(
+            webhook(),
+            ("/securityDefinitions", {"oauth": {"type": "oauth2", "flow": "accessCode"}}),
+            (REGISTER + "/parameters/1", dict(QUERY, name="authorization", **{"in": "header"})),
+        ),
+        REGISTER + "/parameters/1/name",
+    ),
+    fires(
+        "ReservedParameterIsUsed",
+        "api-key-name-in-query",
+        edit(
+            webhook(),
+            ("/securityDefinitions", {"key": {"type": "apiKey", "in": "query", "name": "code"}}),
+            (REGISTER + "/parameters/1", dict(QUERY, name="code")),
+        ),
+        REGISTER + "/parameters/1/name",
     ),
 ]
 
@@ -222,7 +264,7 @@ QUIET = [
         ),
     ),
     quiet(
-        "PropertyMustBeRequired",
+        "InternalPropertyWithDefaultOptional",
         "no-default",
         edit(
             webhook(),
@@ -231,6 +273,46 @@ QUIET = [
     ),
     quiet(
         "PropertyMustBeRequired",
+        "body-property-is-the-other-rule",
+        edit(
+            webhook(),
+            (
+                BODY_SCHEMA + "/properties/source",
+                {"type": "string", "x-ms-visibility": "internal", "default": "flow"},
+            ),
+        ),
+    ),
+    quiet(
+        "InternalPropertyWithDefaultOptional",
+        "query-parameter-is-the-other-rule",
+        edit(webhook(), (REGISTER + "/parameters/1", SOURCE)),
+    ),
+    quiet("OperationParametersAreNotUnique", "clean", webhook()),
+    quiet(
+        "OperationParametersAreNotUnique",
+        "operation-overrides-path",
+        edit(_path_level_id(), (DELETE + "/parameters", [SHARED_ID])),
+    ),
+    quiet("ReservedParameterIsUsed", "clean", webhook()),
+    quiet(
+        "ReservedParameterIsUsed",
+        "authorization-without-security",
+        edit(
+            webhook(),
+            (REGISTER + "/parameters/1", dict(QUERY, name="Authorization", **{"in": "header"})),
+        ),
+    ),
+    quiet(
+        "ReservedParameterIsUsed",
+        "api-key-name-in-another-location",
+        edit(
+            webhook(),
+            ("/securityDefinitions", {"key": {"type": "apiKey", "in": "header", "name": "code"}}),
+            (REGISTER + "/parameters/1", dict(QUERY, name="code")),
+        ),
+    ),
+    quiet(
+        "InternalPropertyWithDefaultOptional",
         "required-body-property",
         edit(
             webhook(),

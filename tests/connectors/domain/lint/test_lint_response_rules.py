@@ -29,6 +29,22 @@ PAGE = {"type": "object", "properties": {"value": {"type": "array", "items": ITE
 
 FIRES = [
     fires(
+        "OperationHasManyResponsesWithSchema",
+        "200-and-202",
+        edit(polling(), (ITEMS + "/responses/202/schema", PAGE)),
+        ITEMS + "/responses",
+    ),
+    fires(
+        "OperationHasManyResponsesWithSchema",
+        "via-ref",
+        edit(
+            polling(),
+            ("/responses/Accepted", {"description": "Later", "schema": PAGE}),
+            (ITEMS + "/responses/202", {"$ref": "#/responses/Accepted"}),
+        ),
+        ITEMS + "/responses",
+    ),
+    fires(
         "OperationMustHaveResponse",
         "missing",
         edit(webhook(), (REGISTER + "/responses", DROP)),
@@ -138,6 +154,12 @@ FIRES = [
 ]
 
 QUIET = [
+    quiet("OperationHasManyResponsesWithSchema", "clean", polling()),
+    quiet(
+        "OperationHasManyResponsesWithSchema",
+        "error-bodies-are-not-counted",
+        edit(polling(), (ITEMS + "/responses/400", {"description": "Bad", "schema": ERROR})),
+    ),
     quiet("OperationMustHaveResponse", "clean", webhook()),
     quiet("OperationShouldHaveSuccessfulResponse", "clean", webhook()),
     quiet(

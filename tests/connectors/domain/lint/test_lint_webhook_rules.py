@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from connectors.domain.lint.context import Context
-from connectors.domain.swagger_import import import_connector
+from connectors.domain.swagger.importing.connector import import_connector
 from tests.connectors.domain.lint.lint_builders import (
     CALLBACK,
     DROP,

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from connectors.domain.authoring import new_polling_trigger, new_webhook_trigger
+from connectors.domain.authoring.triggers import new_polling_trigger, new_webhook_trigger
 from connectors.domain.design import new_design
 from connectors.domain.runner import Received
 

@@ -17,7 +17,7 @@ from connectors.domain.runner import (
 )
 from connectors.domain.runner.steps import Recorder
 from connectors.domain.runner.webhook_calls import check_notifications
-from connectors.domain.swagger_export import export_swagger
+from connectors.domain.swagger.exporting.definition import export_swagger
 from tests.connectors.domain.runner.runner_fakes import (
     SAMPLE,
     FakeApi,

@@ -20,7 +20,7 @@ from connectors.domain.runner.inputs import (
     typed_value,
 )
 from connectors.domain.runner.webhook_calls import registration_body
-from connectors.domain.swagger_export import export_swagger
+from connectors.domain.swagger.exporting.definition import export_swagger
 from tests.connectors.conftest import github_design, report_design
 
 
@@ -242,3 +242,40 @@ def test_the_registration_body_holds_typed_values_test_values_and_the_callback()
     }
     assert body["label"] == "demo" and "optional" not in body  # a test value is sent
     assert example_value({"type": "string", "x-ms-test-value": "t", "example": "e"}, {}) == "t"
+
+
+def test_a_deeply_nested_answer_or_notification_is_not_json_rather_than_a_crash() -> None:
+    from connectors.domain.runner.callbacks import Received
+    from connectors.domain.runner.model import Exchange
+
+    deep = "[" * 100_000 + "]" * 100_000
+    exchange = Exchange(
+        method="GET",
+        url="https://api.test/",
+        request_headers={},
+        request_body=None,
+        status=200,
+        response_headers={},
+        response_body=deep,
+        duration_ms=1,
+        error=None,
+    )
+    assert exchange.json_body() == (False, None)
+    assert Received(body=deep).parsed() == (False, None)
+
+
+def test_the_values_a_report_listed_are_offered_by_parameter() -> None:
+    from connectors.domain.runner.inputs import listed_choices
+
+    steps = [
+        {"key": "register", "data": None},
+        {"data": {"parameter": "project", "choices": [{"value": 7, "title": "Seven"}]}},
+        {"data": {"parameter": "board", "choices": []}},  # listed nothing: nothing to offer
+        {"data": {"parameter": "team", "choices": [{"title": "no value"}, {"value": True}]}},
+        "junk",
+    ]
+    assert listed_choices(steps) == {
+        "project": [{"value": "7", "title": "Seven"}],
+        "team": [{"value": "true", "title": ""}],
+    }
+    assert listed_choices(None) == {}

@@ -6,14 +6,14 @@ from typing import Any
 
 import pytest
 
-from connectors.domain import simulation
 from connectors.domain.runner import AddressPolicy, OutboundClient, Plan, Step
+from connectors.domain.runner.diagram import sequence_svg
 from connectors.domain.runner.model import Exchange
 from connectors.domain.runner.polling import _check_retry_after, collection_and_value
 from connectors.domain.runner.run import run_report
 from connectors.domain.runner.steps import Recorder
 from connectors.domain.runner.webhook_calls import check_silence
-from connectors.domain.sequence_svg import sequence_svg
+from connectors.domain.simulation import simulator as simulation
 from tests.connectors.domain.runner.runner_fakes import FakeApi, FakeCallbacks, webhook_design
 from tests.connectors.domain.runner.test_runner_lifecycle import CREDENTIALS
 

@@ -9,7 +9,7 @@ import pytest
 from connectors.domain.runner import AddressPolicy, OutboundClient, Plan, Step
 from connectors.domain.runner.static import run_static
 from connectors.domain.runner.steps import Recorder
-from connectors.domain.swagger_export import export_swagger
+from connectors.domain.swagger.exporting.definition import export_swagger
 from tests.connectors.domain.runner.runner_fakes import webhook_design
 
 
