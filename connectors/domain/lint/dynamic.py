@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.domain.lint.context import Context
-from connectors.domain.lint.model import Hit, as_text, rule
+from connectors.domain.lint.model import Hit, rule
+from connectors.domain.lint.quoting import as_text
 from connectors.domain.lint.refs import join
 from connectors.domain.lint.walker import Operation, Param
 from connectors.domain.swagger.dynamic_values import (

@@ -37,7 +37,8 @@ from connectors.domain.lint import (  # noqa: F401  (importing a rule module reg
 )
 from connectors.domain.lint.context import Context
 from connectors.domain.lint.fields import design_field
-from connectors.domain.lint.model import CLIP, RULES, Finding, Hit, Rule, clip, rule
+from connectors.domain.lint.model import RULES, Finding, Hit, Rule, rule
+from connectors.domain.lint.quoting import CLIP, clip
 from connectors.domain.swagger.exporting.definition import export_swagger
 from connectors.domain.swagger.exporting.properties import export_properties
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from connectors.domain.design import HTTP_METHODS
 from connectors.domain.lint.context import Context
-from connectors.domain.lint.model import Hit, clip, rule, show
+from connectors.domain.lint.model import Hit, rule
+from connectors.domain.lint.quoting import clip, show
 from connectors.domain.lint.refs import MAX_SCAN_DEPTH, join
 
 # Swagger 2.0 allows ws/wss too, but Power Platform only speaks HTTP(S) (SchemeNotSupported).

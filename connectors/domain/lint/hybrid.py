@@ -16,7 +16,8 @@ from collections.abc import Iterator
 
 from connectors.domain.lint.context import Context
 from connectors.domain.lint.dynamic import unknown_operations
-from connectors.domain.lint.model import Hit, as_text, rule, show
+from connectors.domain.lint.model import Hit, rule
+from connectors.domain.lint.quoting import as_text, show
 from connectors.domain.lint.walker import Operation, text
 
 _WEBHOOK_KINDS = ("webhook", "webhook-action")

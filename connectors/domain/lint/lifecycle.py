@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from connectors.domain.lint.context import Context, DeleteMatch
-from connectors.domain.lint.model import Hit, rule, show
+from connectors.domain.lint.model import Hit, rule
+from connectors.domain.lint.quoting import show
 from connectors.domain.lint.walker import Operation, visibility_error
 
 

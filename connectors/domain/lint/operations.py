@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterator
 
 from connectors.domain.lint.context import Context
-from connectors.domain.lint.model import Hit, clip, rule
+from connectors.domain.lint.model import Hit, rule
+from connectors.domain.lint.quoting import clip
 from connectors.domain.lint.walker import Operation, text
 
 # The validator keeps letters, digits, "_" and "-" (certified connectors use both); anything else

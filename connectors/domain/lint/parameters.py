@@ -29,7 +29,8 @@ import re
 from collections.abc import Iterator
 
 from connectors.domain.lint.context import Context
-from connectors.domain.lint.model import Hit, as_text, clip, rule
+from connectors.domain.lint.model import Hit, rule
+from connectors.domain.lint.quoting import as_text, clip
 from connectors.domain.lint.refs import join
 from connectors.domain.lint.walker import Operation, Param, iter_chains, param_key, param_list
 

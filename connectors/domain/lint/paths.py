@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterator
 
 from connectors.domain.lint.context import Context
-from connectors.domain.lint.model import Hit, clip, rule, show
+from connectors.domain.lint.model import Hit, rule
+from connectors.domain.lint.quoting import clip, show
 from connectors.domain.lint.refs import join
 
 # Inside one segment, braces must pair up around a name: "{id}", "{a}.{b}" (no nesting).

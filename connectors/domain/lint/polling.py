@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from connectors.domain.lint.context import PROPERTIES_PREFIX, Context
-from connectors.domain.lint.model import Hit, as_text, rule
+from connectors.domain.lint.model import Hit, rule
+from connectors.domain.lint.quoting import as_text
 from connectors.domain.lint.refs import join
 from connectors.domain.lint.walker import Operation, visibility_error
 

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from connectors.domain.lint.context import Context
-from connectors.domain.lint.model import Hit, rule, show
+from connectors.domain.lint.model import Hit, rule
+from connectors.domain.lint.quoting import show
 from connectors.domain.lint.refs import unescape
 
 _PREFIX = {"Schema": "#/definitions/", "Parameter": "#/parameters/", "Response": "#/responses/"}

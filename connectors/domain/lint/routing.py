@@ -22,7 +22,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from connectors.domain.lint.context import Context
-from connectors.domain.lint.model import Hit, as_text, rule
+from connectors.domain.lint.model import Hit, rule
+from connectors.domain.lint.quoting import as_text
 from connectors.domain.lint.walker import Operation
 
 PAIR_BUDGET = 200_000

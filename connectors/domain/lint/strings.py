@@ -30,7 +30,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from connectors.domain.lint.context import Context
-from connectors.domain.lint.model import Hit, as_text, rule
+from connectors.domain.lint.model import Hit, rule
+from connectors.domain.lint.quoting import as_text
 from connectors.domain.lint.refs import join
 from connectors.domain.lint.walker import text
 

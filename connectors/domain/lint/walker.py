@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.domain.design import HTTP_METHODS, VISIBILITIES
-from connectors.domain.lint.model import clip, show
+from connectors.domain.lint.quoting import clip, show
 from connectors.domain.lint.refs import join
 from connectors.domain.refs import Resolver, is_flag
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from connectors.domain.lint.context import Context
-from connectors.domain.lint.model import Hit, as_text, clip, rule, show
+from connectors.domain.lint.model import Hit, rule
+from connectors.domain.lint.quoting import as_text, clip, show
 from connectors.domain.lint.refs import join
 from connectors.domain.lint.walker import CallbackSite, iter_chains, visibility_error
 from connectors.domain.refs import is_flag

@@ -184,3 +184,19 @@ def check_fires(rule: str, doc: Any, at: str, kwargs: dict[str, Any]) -> None:
 def check_quiet(rule: str, doc: Any, kwargs: dict[str, Any]) -> None:
     found = findings_of(doc, rule, **kwargs)
     assert found == [], f"{rule} reported: {[(f.pointer, f.message) for f in found]}"
+
+
+def table_tests(fires_rows: list[Any], quiet_rows: list[Any]) -> tuple[Any, Any]:
+    """The two tests of a rule module's tables: every ``fires`` row reports at its pointer, every
+    ``quiet`` row reports nothing. ``test_rule_fires, test_rule_stays_quiet = table_tests(...)``
+    in the test module makes pytest collect them there."""
+
+    @pytest.mark.parametrize(("rule", "doc", "at", "kwargs"), fires_rows)
+    def test_rule_fires(rule: str, doc: Any, at: str, kwargs: dict[str, Any]) -> None:
+        check_fires(rule, doc, at, kwargs)
+
+    @pytest.mark.parametrize(("rule", "doc", "kwargs"), quiet_rows)
+    def test_rule_stays_quiet(rule: str, doc: Any, kwargs: dict[str, Any]) -> None:
+        check_quiet(rule, doc, kwargs)
+
+    return test_rule_fires, test_rule_stays_quiet

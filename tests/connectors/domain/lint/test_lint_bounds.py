@@ -11,7 +11,7 @@ import pytest
 
 from connectors.domain.lint import lint_swagger
 from connectors.domain.lint.engine import MESSAGE_LIMIT, PER_OPERATION, PER_RULE
-from connectors.domain.lint.model import clip
+from connectors.domain.lint.quoting import clip
 from tests.connectors.domain.lint.lint_builders import REGISTER, edit, webhook
 
 MISSING = "OperationMissingPathParameter"

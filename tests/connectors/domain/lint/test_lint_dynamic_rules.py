@@ -14,12 +14,11 @@ from connectors.domain.wizard.edit import field_location
 from tests.connectors.domain.lint.lint_builders import (
     DROP,
     ITEMS,
-    check_fires,
-    check_quiet,
     edit,
     fires,
     polling,
     quiet,
+    table_tests,
 )
 from tests.connectors.domain.lint.test_lint_corpus import NAMES, lint, load
 
@@ -292,14 +291,7 @@ QUIET = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "doc", "at", "kwargs"), FIRES)
-def test_fires(rule: str, doc: Any, at: str, kwargs: dict[str, Any]) -> None:
-    check_fires(rule, doc, at, kwargs)
-
-
-@pytest.mark.parametrize(("rule", "doc", "kwargs"), QUIET)
-def test_quiet(rule: str, doc: Any, kwargs: dict[str, Any]) -> None:
-    check_quiet(rule, doc, kwargs)
+test_rule_fires, test_rule_stays_quiet = table_tests(FIRES, QUIET)
 
 
 # ---- the dev corpus: real triggers with dynamic values raise nothing -----------------------

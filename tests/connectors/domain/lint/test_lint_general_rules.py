@@ -11,12 +11,11 @@ from connectors.domain.swagger.importing.connector import SwaggerImportError, im
 from tests.connectors.domain.lint.lint_builders import (
     DROP,
     REGISTER,
-    check_fires,
-    check_quiet,
     edit,
     fires,
     move,
     quiet,
+    table_tests,
     webhook,
 )
 
@@ -264,14 +263,7 @@ QUIET = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "doc", "at", "kwargs"), FIRES)
-def test_rule_fires(rule: str, doc: Any, at: str, kwargs: dict[str, Any]) -> None:
-    check_fires(rule, doc, at, kwargs)
-
-
-@pytest.mark.parametrize(("rule", "doc", "kwargs"), QUIET)
-def test_rule_stays_quiet(rule: str, doc: Any, kwargs: dict[str, Any]) -> None:
-    check_quiet(rule, doc, kwargs)
+test_rule_fires, test_rule_stays_quiet = table_tests(FIRES, QUIET)
 
 
 _RESPONSE = REGISTER + "/responses/201"

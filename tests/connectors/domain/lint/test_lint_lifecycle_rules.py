@@ -5,21 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from tests.connectors.domain.lint.lint_builders import (
     DELETE,
     DROP,
     ITEMS,
     REGISTER,
-    check_fires,
-    check_quiet,
     edit,
     findings_of,
     fires,
     move,
     polling,
     quiet,
+    table_tests,
     webhook,
 )
 
@@ -247,14 +244,7 @@ QUIET = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "doc", "at", "kwargs"), FIRES)
-def test_rule_fires(rule: str, doc: Any, at: str, kwargs: dict[str, Any]) -> None:
-    check_fires(rule, doc, at, kwargs)
-
-
-@pytest.mark.parametrize(("rule", "doc", "kwargs"), QUIET)
-def test_rule_stays_quiet(rule: str, doc: Any, kwargs: dict[str, Any]) -> None:
-    check_quiet(rule, doc, kwargs)
+test_rule_fires, test_rule_stays_quiet = table_tests(FIRES, QUIET)
 
 
 def test_delete_shared_by_triggers_is_reported_once_with_its_match() -> None:

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
-
 from tests.connectors.domain.lint.lint_builders import (
     DELETE,
     DROP,
     HOOKS,
     ITEMS,
     REGISTER,
-    check_fires,
     check_quiet,
     edit,
     fires,
     polling,
     quiet,
+    table_tests,
     webhook,
 )
 
@@ -246,14 +242,7 @@ QUIET = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "doc", "at", "kwargs"), FIRES)
-def test_rule_fires(rule: str, doc: Any, at: str, kwargs: dict[str, Any]) -> None:
-    check_fires(rule, doc, at, kwargs)
-
-
-@pytest.mark.parametrize(("rule", "doc", "kwargs"), QUIET)
-def test_rule_stays_quiet(rule: str, doc: Any, kwargs: dict[str, Any]) -> None:
-    check_quiet(rule, doc, kwargs)
+test_rule_fires, test_rule_stays_quiet = table_tests(FIRES, QUIET)
 
 
 def test_yaml_integer_status_codes_count_as_codes() -> None:

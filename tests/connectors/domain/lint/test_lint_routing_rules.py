@@ -5,17 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from connectors.domain.lint import routing
 from tests.connectors.domain.lint.lint_builders import (
     DELETE,
-    check_fires,
-    check_quiet,
     edit,
     findings_of,
     fires,
     quiet,
+    table_tests,
     webhook,
 )
 
@@ -108,14 +105,7 @@ QUIET = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "doc", "at", "kwargs"), FIRES)
-def test_rule_fires(rule: str, doc: Any, at: str, kwargs: dict[str, Any]) -> None:
-    check_fires(rule, doc, at, kwargs)
-
-
-@pytest.mark.parametrize(("rule", "doc", "kwargs"), QUIET)
-def test_rule_stays_quiet(rule: str, doc: Any, kwargs: dict[str, Any]) -> None:
-    check_quiet(rule, doc, kwargs)
+test_rule_fires, test_rule_stays_quiet = table_tests(FIRES, QUIET)
 
 
 def test_a_partial_duplicate_names_the_other_paths() -> None:

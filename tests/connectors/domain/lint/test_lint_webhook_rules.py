@@ -14,13 +14,12 @@ from tests.connectors.domain.lint.lint_builders import (
     DROP,
     HOOKS,
     REGISTER,
-    check_fires,
-    check_quiet,
     edit,
     findings_of,
     fires,
     polling,
     quiet,
+    table_tests,
     webhook,
 )
 
@@ -296,14 +295,7 @@ QUIET = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "doc", "at", "kwargs"), FIRES)
-def test_rule_fires(rule: str, doc: Any, at: str, kwargs: dict[str, Any]) -> None:
-    check_fires(rule, doc, at, kwargs)
-
-
-@pytest.mark.parametrize(("rule", "doc", "kwargs"), QUIET)
-def test_rule_stays_quiet(rule: str, doc: Any, kwargs: dict[str, Any]) -> None:
-    check_quiet(rule, doc, kwargs)
+test_rule_fires, test_rule_stays_quiet = table_tests(FIRES, QUIET)
 
 
 def test_shared_callback_definition_is_reported_once_naming_every_trigger() -> None:
