@@ -32,6 +32,7 @@ from connectors.domain.lint.part_context import (
     digest,
     path_items,
 )
+from connectors.domain.lint.strings import texts
 from connectors.domain.swagger.exporting.definition import export_swagger
 from connectors.domain.swagger.exporting.properties import export_properties
 
@@ -65,6 +66,7 @@ PER_PATH_ITEM: frozenset[str] = frozenset(
         "OperationMustHaveResponse",
         "OperationShouldHaveSuccessfulResponse",
         "DefaultResponseHasSchema",
+        "OperationHasManyResponsesWithSchema",
         "ResponseMustBeDefaultOrHttpStatusCode",
         "SchemaDefinitionSetIncorrectly",
         "NotificationSchemaEmpty",
@@ -103,12 +105,35 @@ def _refs(ctx: Context) -> Any:
     return ctx.scan.refs
 
 
+def _routes(ctx: Context) -> Any:
+    """What the routing rules read: each operation's method, path and name."""
+    return [(op.pointer, op.path, op.method, op.label) for op in ctx.operations]
+
+
+def _texts(ctx: Context) -> Any:
+    """What the string rules read: the texts ``strings.texts`` gathers (the rules' own list)."""
+    return [(t.pointer, t.what, t.owner, t.value, t.operation) for t in texts(ctx)]
+
+
 # Rules that look across operations (so they are not per path item) but read nothing of the
 # document besides the shared part and what the function given here picks out: their hits are
-# cached under the digest of both. Only for the rules worth it: PropertyMustBeRequired is the
-# linter's slowest, the reference rules classify every $ref of the document.
+# cached under the digest of both. Only for the rules worth it: those that walk every body
+# schema, compare every pair of paths, classify every $ref or read every text.
 PICKED_INPUTS: dict[str, Any] = {
     "PropertyMustBeRequired": _parameters_of_operations,
+    "InternalPropertyWithDefaultOptional": _parameters_of_operations,
+    "DuplicateOperationPath": _routes,
+    "PartialDuplicateOperationPath": _routes,
+    **{
+        rule_id: _texts
+        for rule_id in (
+            "RequiredValueEmpty",
+            "ValueMustEndWithAlphanumeric",
+            "FieldLengthNotInRange",
+            "ValueContainsRestrictedWords",
+            "ValueMustBeInEnglish",
+        )
+    },
     **{
         f"{kind}{check}": _refs
         for kind in ("Schema", "Parameter", "Response")
