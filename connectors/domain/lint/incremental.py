@@ -30,7 +30,6 @@ from connectors.domain.lint.part_context import (
     PartsContext,
     PathItemView,
     digest,
-    path_items,
 )
 from connectors.domain.lint.strings import texts
 from connectors.domain.swagger.exporting.definition import export_swagger
@@ -165,10 +164,11 @@ def _local_hits(ctx: PartsContext, rules: list[Rule], cache: HitCache) -> list[I
     """Each path item's hits of the per-item rules, from the cache or run on the item alone."""
     shared = ctx.shared
     result = []
-    for path, _, ops in path_items(ctx):
-        key = f"hits:{shared}:{ctx.items[path]}" if shared is not None else None
+    signature = digest(sorted(r.id for r in rules))[:16]  # the rules the kept hits are of
+    for path, ops in ctx.by_item:
+        key = f"hits:{signature}:{shared}:{ctx.items[path]}" if shared is not None else None
         found: ItemHits | None = cache.get(key) if key is not None else None
-        if found is None or any(r.id not in found for r in rules):
+        if found is None:
             view = PathItemView(ctx, ops)
             found = {current.id: _run(current, view) for current in rules}
             if key is not None:
@@ -180,7 +180,7 @@ def _local_hits(ctx: PartsContext, rules: list[Rule], cache: HitCache) -> list[I
 def _per_item(current: Rule, ctx: PartsContext, items: list[ItemHits]) -> Rule:
     """``current`` as the engine would run it on the whole document, its hits taken item by
     item in the document's order: kept ones, or a live run on the item; what it raised."""
-    ops = [ops for _, _, ops in path_items(ctx)]
+    ops = [ops for _, ops in ctx.by_item]
 
     def check(whole: Context) -> Iterator[Hit]:
         for item_ops, found in zip(ops, items, strict=True):

@@ -124,6 +124,11 @@ class PartsContext(Context):
         return {key: digest("definitions", key, value) for key, value in found.items()}
 
     @cached_property
+    def by_item(self) -> list[tuple[str, list[Operation]]]:
+        """Each path item that has operations, with them, in the document's order."""
+        return [(path, ops) for path, _, ops in path_items(self)]
+
+    @cached_property
     def shared(self) -> str | None:
         return _shared_key(self)
 
@@ -189,7 +194,7 @@ class PartsContext(Context):
             return {}
         shared = self.shared
         found: dict[str, list[CallbackSite]] = {}
-        for path, _, ops in path_items(self):
+        for path, ops in self.by_item:
             if shared is None:
                 sites = {op.pointer: callback_sites(self.resolver, op) for op in ops}
             else:
