@@ -20,6 +20,7 @@ from connectors.domain.documents import DocumentError, load_document
 from connectors.domain.lint import RULES, Rule, lint_design
 from connectors.domain.lint.incremental import (
     FAILED,
+    HITS_KEPT,
     PICKED_INPUTS,
     HitCache,
     lint_design_cached,
@@ -293,3 +294,24 @@ def test_a_per_item_rule_that_raises_is_reported_once_as_the_engine_does(
         "The rule OperationMissingSummary could not check this document (KeyError)."
     ]
     assert json.dumps([f.as_dict() for f in cached])  # plain data, as the wizard stores it
+
+
+def test_a_path_bomb_gives_the_full_findings_and_keeps_few_hits() -> None:
+    """500 distinct path variables without parameters: hundreds of hits of one rule on one
+    item. The engine caps what it lists; the cache keeps none of them (they are re-read live)."""
+    design = imported("Encodian")
+    assert design is not None
+    path = "".join(f"/{{v{i}}}" for i in range(500))
+    _paths(design)[path] = {"get": {"operationId": "Bomb", "responses": {"200": {}}}}
+    cache = HitCache()
+    assert lint_design_cached(design, cache=cache) == lint_design(design)
+    assert lint_design_cached(design, cache=cache) == lint_design(design)  # from the cache
+    kept = [
+        hits
+        for key, found in cache._items.items()
+        if key.startswith("hits:")
+        for hits in found.values()
+        if isinstance(hits, list)
+    ]
+    assert max(len(hits) for hits in kept) <= HITS_KEPT
+    assert any(None in found.values() for found in cache._items.values() if isinstance(found, dict))
