@@ -37,6 +37,7 @@ PRIMITIVE_TYPES = ("string", "integer", "number", "boolean", "array", "file")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 # Swagger 2.0 allows only http, https, ws and wss; Power Platform accepts http and https.
 SCHEMES = ("http", "https")
+MAX_BATCH_SIZE = 5000
 
 _JSON_OBJECT: dict[str, Any] = {"type": "object"}
 _TEXT: dict[str, Any] = {"type": "string"}
@@ -173,6 +174,8 @@ _POLLING = {
         "metadata": {"type": "boolean"},
         # The apiProperties pollingtrigger policy instance, when the state is kept that way.
         "policy": _nullable(_POLICY),
+        # The query parameter that asks for at most ``batchSize`` items (its default on export).
+        "pageSizeParameter": _OPTIONAL_TEXT,
     },
 }
 
@@ -196,6 +199,10 @@ _TRIGGER = {
         "notification": _nullable(_NOTIFICATION),
         "deleteAction": _nullable(_DELETE_ACTION),
         "polling": _nullable(_POLLING),
+        # At most this many items per run (a poll's page, or one notification's array).
+        "batchSize": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_BATCH_SIZE},
+        # RFC 6901 pointer into one item to the value that identifies it ("/id").
+        "externalId": {"type": ["string", "null"], "pattern": "^/"},
     },
 }
 
