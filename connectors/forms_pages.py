@@ -23,6 +23,7 @@ from .forms import (
     TriggerForm,
     TriggerGeneralForm,
 )
+from .forms_batches import BatchesForm
 from .forms_schema import BodySchemaForm, CallbackForm, NotificationSchemaForm
 
 SECTION_FORMS: dict[str, type[TriggerForm]] = {
@@ -34,6 +35,7 @@ SECTION_FORMS: dict[str, type[TriggerForm]] = {
     "properties": NotificationSchemaForm,
     "delete": DeleteActionForm,
     "polling": PollingForm,
+    "batches": BatchesForm,
 }
 # The sections a trigger's page shows, by the trigger's kind.
 KIND_ONLY_SECTIONS = {

@@ -391,7 +391,11 @@ def simulator_poll(
 
 
 def _last_item(
-    session: SimulatorSession, trigger: dict[str, Any], query: dict[str, str], seen: int, repeats: bool
+    session: SimulatorSession,
+    trigger: dict[str, Any],
+    query: dict[str, str],
+    seen: int,
+    repeats: bool,
 ) -> int:
     """The newest item one answer holds: all up to the cursor, or one page of the size the
     page-size parameter asks for (the batch size without one); ``ignores_batch_size`` sends one

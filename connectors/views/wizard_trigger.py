@@ -62,6 +62,7 @@ SECTION_TABS = {
     "callback": "config",
     "delete": "config",
     "polling": "config",
+    "batches": "config",
 }
 
 
@@ -263,6 +264,7 @@ def apply_trigger_page(
             parts[prefix].apply_trigger(trigger, design)
     _schema_action(parts, trigger, design, action)
     parts["general"].apply_trigger(trigger, design)
+    parts["batches"].apply_trigger(trigger, design)  # after the kind and cardinality
 
 
 # "add-body-property", "remove-notification:/data/id": the schema editors' buttons.

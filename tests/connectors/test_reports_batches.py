@@ -35,7 +35,10 @@ def batched_design(*, webhook: bool) -> dict[str, Any]:
 def run(fault: str, *, webhook: bool) -> Report:
     owner = make_user()
     draft = services.draft_create(
-        team=make_team(owner=owner), user=owner, title="Orders", design=batched_design(webhook=webhook)
+        team=make_team(owner=owner),
+        user=owner,
+        title="Orders",
+        design=batched_design(webhook=webhook),
     )
     report = services.report_start(
         draft=draft, user=None, trigger_ids=[], target="simulator", fault=fault, enqueue=False
@@ -69,7 +72,9 @@ def test_the_polls_ask_for_the_page_size_and_get_one_page_each(site: str) -> Non
     ("fault", "code"),
     [(Fault.IGNORES_BATCH_SIZE, "BatchSizeExceeded"), (Fault.REPEATS_ITEMS, "DuplicateExternalId")],
 )
-def test_each_batch_fault_gives_its_finding(site: str, webhook: bool, fault: str, code: str) -> None:
+def test_each_batch_fault_gives_its_finding(
+    site: str, webhook: bool, fault: str, code: str
+) -> None:
     report = run(fault, webhook=webhook)
     assert report.status == Report.Status.FAILED
     found = findings(report)

@@ -197,8 +197,8 @@ def _check_items(
     _check_order(step, items, value_path)
     check_batch_size(trigger, step, len(items), f"Poll {number}" if number else "The first call")
     if trigger.get("externalId"):  # the design says what identifies an item
-        new = where = f"poll {number}" if number else "the first call"
-        new = check_repeats(trigger, step, items, state.ids, where)
+        label = f"poll {number}" if number else "the first call"
+        new = check_repeats(trigger, step, items, state.ids, label)
     else:
         new = _count_new(step, items, value_path, state, number)
     state.items += new if number > 0 else 0

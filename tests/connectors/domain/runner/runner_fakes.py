@@ -161,7 +161,9 @@ def _handler(api: FakeApi) -> type[BaseHTTPRequestHandler]:
             retry = "999999" if api.fault == "retry_big" else "1"
             if since == 0:  # the first call: only the baseline
                 base = "http://10.0.0.5" if api.fault == "location_private" else api.base_url
-                self._answer(202, None, Location=f"{base}/items?since={newest}{page}", Retry_After=retry)
+                self._answer(
+                    202, None, Location=f"{base}/items?since={newest}{page}", Retry_After=retry
+                )
                 return
             api.items += [{"id": newest + 1, "name": "a"}, {"id": newest + 2, "name": "b"}]
             new = sorted((i for i in api.items if i["id"] > since), key=lambda i: -i["id"])

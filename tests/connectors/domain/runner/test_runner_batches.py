@@ -30,7 +30,10 @@ def batched_webhook() -> dict[str, Any]:
     design = webhook_design()
     trigger = design["triggers"][0]
     trigger["cardinality"] = "batch"
-    trigger["notification"]["schema"] = {"type": "array", "items": trigger["notification"]["schema"]}
+    trigger["notification"]["schema"] = {
+        "type": "array",
+        "items": trigger["notification"]["schema"],
+    }
     trigger["batchSize"] = 10
     trigger["externalId"] = "/orderId"
     return design
@@ -59,7 +62,9 @@ def test_each_polling_batch_fault_gives_its_finding(fault: str, expected: set[st
     assert result.status == "failed"
     assert codes(result, "error") == expected
     finding = next(f for f in result.findings() if f.code in expected)
-    assert ("top" in finding.message) if fault == "ignores_batch_size" else ("/id" in finding.message)
+    assert (
+        ("top" in finding.message) if fault == "ignores_batch_size" else ("/id" in finding.message)
+    )
 
 
 def test_without_an_external_id_a_repeat_is_a_duplicate_item() -> None:
@@ -115,7 +120,11 @@ def test_check_repeats_counts_new_ids_and_names_where_each_came_first() -> None:
     step = Step("k", "t")
     seen = Seen()
     trigger = {"externalId": "/ref/id"}
-    assert check_repeats(trigger, step, [{"ref": {"id": 1}}, {"ref": {"id": 2}}], seen, "poll 1") == 2
-    assert check_repeats(trigger, step, [{"ref": {"id": 2}}, {"ref": {"id": 3}}], seen, "poll 2") == 1
+    assert (
+        check_repeats(trigger, step, [{"ref": {"id": 1}}, {"ref": {"id": 2}}], seen, "poll 1") == 2
+    )
+    assert (
+        check_repeats(trigger, step, [{"ref": {"id": 2}}, {"ref": {"id": 3}}], seen, "poll 2") == 1
+    )
     assert [f.code for f in step.findings] == ["DuplicateExternalId"]
     assert "first in poll 1" in step.findings[0].message

@@ -64,11 +64,15 @@ def test_polling_export_sets_the_page_size_default_and_says_the_rest() -> None:
 def test_webhook_export_is_a_batch_trigger() -> None:
     op = operation(batched_webhook())
     assert op["x-ms-trigger"] == "batch"
-    assert op["description"].endswith("Each run receives at most 10 items. Items are identified by /orderId.")
+    assert op["description"].endswith(
+        "Each run receives at most 10 items. Items are identified by /orderId."
+    )
 
 
 @pytest.mark.parametrize("build", [batched_polling, batched_webhook])
-@pytest.mark.parametrize("description", ["", "Runs when an order is created.", "Two\n\nparagraphs."])
+@pytest.mark.parametrize(
+    "description", ["", "Runs when an order is created.", "Two\n\nparagraphs."]
+)
 def test_import_of_our_export_gives_back_the_same_design(build: Any, description: str) -> None:
     design = build()
     design["triggers"][0]["description"] = description
@@ -95,7 +99,11 @@ def test_a_design_without_batches_imports_without_the_keys() -> None:
         ("A.\n\nEach run receives at most 1 item.", "A.", BatchFacts(size=1)),
         ("Items are identified by /a b/c.", "", BatchFacts(pointer="/a b/c")),
         # Only a last paragraph of its own counts: a sentence inside the text stays text.
-        ("Note: Each run receives at most 5 items.", "Note: Each run receives at most 5 items.", BatchFacts()),
+        (
+            "Note: Each run receives at most 5 items.",
+            "Note: Each run receives at most 5 items.",
+            BatchFacts(),
+        ),
     ],
 )
 def test_read_batches(text: str, rest: str, facts: BatchFacts) -> None:
