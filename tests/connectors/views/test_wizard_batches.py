@@ -163,3 +163,17 @@ def test_other_teams_get_404_and_a_forged_csrf_token_403(owner: Any, draft: Conn
     assert "batchSize" not in saved(draft)["triggers"][0]
     assert client.post(url(draft, 0), data).status_code == 302  # the page's own token
     assert saved(draft)["triggers"][0]["batchSize"] == 5
+
+
+@pytest.mark.parametrize("fault", ["repeats_items", "ignores_batch_size"])
+def test_the_test_step_offers_the_batch_fault_modes(
+    owner: Any, draft: ConnectorDraft, fault: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = client_for(owner)
+    page = client.get(reverse("connectors:wizard_step", args=[draft.pk, "test"])).content.decode()
+    assert f'<option value="{fault}">' in page
+    monkeypatch.setattr("connectors.tasks.report_run.delay", lambda report_id: None)
+    start = reverse("connectors:wizard_test_start", args=[draft.pk])
+    assert client.post(start, {"target": "simulator", "fault": fault}).status_code == 302
+    session = draft.reports.get().simulator
+    assert session is not None and session.fault == fault
