@@ -82,12 +82,17 @@ def check_repeats(
             new += 1
             continue
         if key in seen.where:
+            fix = (
+                "move the state in Location past the items already sent"
+                if trigger.get("kind") == "polling"
+                else "send each record in one notification only"
+            )
             add_once(
                 step,
                 "DuplicateExternalId",
                 f"The item with {trigger.get('externalId')} = {key} came again ({where}; first "
                 f"in {seen.where[key]}): flows would run twice for it. Deliver each record "
-                "once: move the state past the items already sent.",
+                f"once: {fix}.",
             )
         else:
             seen.where[key] = where

@@ -2,7 +2,8 @@
 
 Purpose: write the batch size, the external id and (polling) the page-size parameter into a
 design trigger so that the design stays what its export says: the page-size parameter defaults
-to the batch size, a webhook with a batch size fires with a list (``cardinality: batch``), and
+to the batch size, a webhook with a batch size fires with a list (``cardinality: batch``, its
+notification schema an array of the items), and
 an empty field takes its key away (a design without batches has none of these keys, so import
 of the export gives back the same design).
 
@@ -33,3 +34,7 @@ def set_batches(
             polling.pop("pageSizeParameter", None)
     if trigger.get("kind") == "webhook" and size:
         trigger["cardinality"] = "batch"  # notifications come as arrays of at most ``size``
+        notification = trigger.get("notification") or {}
+        schema = notification.get("schema")
+        if isinstance(schema, dict) and schema.get("type") == "object":
+            notification["schema"] = {"type": "array", "items": schema}

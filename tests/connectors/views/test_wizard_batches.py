@@ -114,6 +114,7 @@ def test_a_webhook_batch_fires_with_a_list(owner: Any, draft: ConnectorDraft) ->
         "/orderId",
         "batch",
     )
+    assert trigger["notification"]["schema"]["type"] == "array"  # of the items
 
 
 @pytest.mark.parametrize(

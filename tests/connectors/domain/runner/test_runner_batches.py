@@ -100,6 +100,8 @@ def test_each_webhook_batch_fault_gives_its_finding(fault: str, expected: set[st
         result, _ = run(api, batched_webhook())
     notify = next(step for step in result.steps if step.key.endswith(":notify"))
     assert {f.code for f in notify.findings} == expected
+    fix = "into notifications of at most" if fault == "ignores_batch_size" else "one notification"
+    assert fix in notify.findings[0].message
 
 
 @pytest.mark.parametrize(

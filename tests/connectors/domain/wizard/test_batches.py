@@ -48,7 +48,15 @@ def test_set_batches_on_a_polling_trigger(
 
 @pytest.mark.parametrize(("size", "cardinality"), [(5, "batch"), (None, "single")])
 def test_a_webhook_with_a_batch_size_fires_with_a_list(size: int | None, cardinality: str) -> None:
-    trigger = new_webhook_trigger(summary="When an order is created", path="/hooks")
+    trigger = new_webhook_trigger(
+        summary="When an order is created", path="/hooks", notification_samples=[{"orderId": 7}]
+    )
+    item = trigger["notification"]["schema"]
     set_batches(trigger, size=size, pointer="/orderId", parameter=None)
     assert trigger["cardinality"] == cardinality
     assert trigger["externalId"] == "/orderId"
+    # A batch notification is an array of the items (lint: BatchTriggerSchemaNotArray).
+    wrapped = {"type": "array", "items": item}
+    assert trigger["notification"]["schema"] == (wrapped if size else item)
+    set_batches(trigger, size=size, pointer="/orderId", parameter=None)
+    assert trigger["notification"]["schema"] == (wrapped if size else item)  # not wrapped twice
