@@ -38,7 +38,9 @@ def snake(text: str, fallback: str) -> str:
 
 
 def connector_name(design: dict[str, Any]) -> str:
-    return snake(design["general"]["title"], "connector") + "_trigger"
+    """``GitHub issues`` -> ``github_issues_trigger`` (a title's words, not its capitals)."""
+    words = re.sub(r"[^a-z0-9]+", "_", design["general"]["title"].lower()).strip("_")
+    return (words or "connector") + "_trigger"
 
 
 def tray_settings(trigger: dict[str, Any]) -> dict[str, Any]:
