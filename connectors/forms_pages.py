@@ -20,8 +20,8 @@ from .forms import (
     RequestForm,
     SampleForm,
     StepForm,
-    TriggerForm,
     TrayForm,
+    TriggerForm,
     TriggerGeneralForm,
 )
 from .forms_schema import BodySchemaForm, CallbackForm, NotificationSchemaForm

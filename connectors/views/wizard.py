@@ -24,8 +24,8 @@ from connectors import forms, selectors, services
 from connectors.domain.design import DesignError
 from connectors.domain.swagger.exporting.definition import dump_json, dump_yaml, export_swagger
 from connectors.domain.swagger.exporting.package import ICON_MAX_BYTES, build_package
-from connectors.domain.swagger.exporting.tray import build_tray_package
 from connectors.domain.swagger.exporting.properties import export_properties
+from connectors.domain.swagger.exporting.tray import build_tray_package
 from connectors.domain.wizard.messages import revision_message
 
 from .access import DraftAccess, draft_access, wants_fragment
