@@ -884,9 +884,9 @@ class OverwriteForm(forms.Form):
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP token (RFC 9110)
 TRAY_FILTER_KEYS = ("headerName", "headerValue", "bodyPointer", "bodyValue")
 TRAY_DELIVERY_CHOICES = [
-    ("fire_and_forget", "Fire and forget: tray answers 200 at once"),
-    ("acknowledge", "Acknowledge: the connector answers (the reply below)"),
-    ("request_response", "Request and response: the workflow answers"),
+    ("fire_and_forget", "Fire and forget (tray answers 200)"),
+    ("acknowledge", "Acknowledge (the connector replies)"),
+    ("request_response", "Request and response (the workflow replies)"),
 ]
 
 
