@@ -26,6 +26,7 @@ from connectors.domain.swagger.exporting.tray_js import FALAFEL_VERSION
 from connectors.models import SimulatorSession
 from tests.connectors.conftest import a_report, github_design, own_callback
 from tests.factories import make_team, make_user
+from tests.paths import REPO
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DRIVER = Path(__file__).with_name("tray_falafel_driver.js")
@@ -35,7 +36,10 @@ MESSAGE = "on_issue_opened"
 @pytest.fixture(scope="session")
 def falafel(request: pytest.FixtureRequest) -> Path:
     """node_modules holding the pinned @trayio/falafel, installed by npm on the first run."""
-    folder = Path(request.config.cache.mkdir(f"falafel-{FALAFEL_VERSION}"))
+    cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
+    name = f"falafel-{FALAFEL_VERSION}"
+    folder = Path(cache.mkdir(name)) if cache else REPO / "var" / "test-cache" / name
+    folder.mkdir(parents=True, exist_ok=True)
     installed = folder / "node_modules" / "@trayio" / "falafel" / "package.json"
     if not installed.exists() or json.loads(installed.read_text())["version"] != FALAFEL_VERSION:
         npm = shutil.which("npm")
