@@ -20,6 +20,7 @@ from .forms import (
     RequestForm,
     SampleForm,
     StepForm,
+    TrayForm,
     TriggerForm,
     TriggerGeneralForm,
 )
@@ -36,10 +37,11 @@ SECTION_FORMS: dict[str, type[TriggerForm]] = {
     "delete": DeleteActionForm,
     "polling": PollingForm,
     "batches": BatchesForm,
+    "tray": TrayForm,
 }
 # The sections a trigger's page shows, by the trigger's kind.
 KIND_ONLY_SECTIONS = {
-    "webhook": frozenset({"body", "callback", "notification", "properties", "delete"}),
+    "webhook": frozenset({"body", "callback", "notification", "properties", "delete", "tray"}),
     "polling": frozenset({"polling"}),
 }
 # In-page actions that add to the trigger (each with its own small form, checked only when

@@ -179,6 +179,37 @@ _POLLING = {
     },
 }
 
+# tray.io export of a webhook trigger: how tray answers the publisher (delivery), which requests
+# start the workflow (a header and/or a body field with the value to match) and, for
+# "acknowledge", the reply the connector sends (its body: a template of {{/pointer}} fields).
+TRAY_DELIVERY_MODES = ("fire_and_forget", "acknowledge", "request_response")
+_TRAY = {
+    "type": ["object", "null"],
+    "additionalProperties": False,
+    "properties": {
+        "delivery": {"enum": list(TRAY_DELIVERY_MODES)},
+        "filter": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "headerName": _OPTIONAL_TEXT,
+                "headerValue": _OPTIONAL_TEXT,
+                "bodyPointer": {"type": ["string", "null"], "pattern": "^/"},
+                "bodyValue": _OPTIONAL_TEXT,
+            },
+        },
+        "reply": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "status": {"type": "integer", "minimum": 100, "maximum": 599},
+                "contentType": _TEXT,
+                "body": _TEXT,
+            },
+        },
+    },
+}
+
 _TRIGGER = {
     "type": "object",
     "required": ["kind", "operationId", "summary", "description", "visibility", "request"],
@@ -203,6 +234,7 @@ _TRIGGER = {
         "batchSize": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_BATCH_SIZE},
         # RFC 6901 pointer into one item to the value that identifies it ("/id").
         "externalId": {"type": ["string", "null"], "pattern": "^/"},
+        "tray": _TRAY,
     },
 }
 

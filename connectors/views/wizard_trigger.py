@@ -63,6 +63,7 @@ SECTION_TABS = {
     "delete": "config",
     "polling": "config",
     "batches": "config",
+    "tray": "config",
 }
 
 
@@ -256,7 +257,7 @@ def apply_trigger_page(
     if polling is not None:  # and the state parameter stays internal and required
         polling.apply_trigger(trigger, design)
     resampled = "notification" in parts and parts["notification"].samples_changed()
-    for name in ("body", "callback", "properties", "notification", "delete"):
+    for name in ("body", "callback", "properties", "notification", "delete", "tray"):
         if name in parts and not (name == "properties" and resampled):
             parts[name].apply_trigger(trigger, design)
     for prefix, _ in forms_pages.ACTION_FORMS.values():
