@@ -879,3 +879,74 @@ class OverwriteForm(forms.Form):
     design = JSONTextField(widget=forms.HiddenInput, label="design")
     based_on_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+
+
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP token (RFC 9110)
+TRAY_FILTER_KEYS = ("headerName", "headerValue", "bodyPointer", "bodyValue")
+TRAY_DELIVERY_CHOICES = [
+    ("fire_and_forget", "Fire and forget (tray answers 200)"),
+    ("acknowledge", "Acknowledge (the connector replies)"),
+    ("request_response", "Request and response (the workflow replies)"),
+]
+
+
+class TrayForm(TriggerForm):
+    """The tray.io export of a webhook trigger: delivery mode, request filter, reply."""
+
+    delivery = forms.ChoiceField(label="Delivery mode", choices=TRAY_DELIVERY_CHOICES)
+    headerName = _text(label="Event header", max_length=200, help_text="e.g. X-GitHub-Event")
+    headerValue = _text(label="Header value to match", max_length=500)
+    bodyPointer = _text(label="Body field (JSON pointer)", max_length=500, help_text="e.g. /action")
+    bodyValue = _text(label="Body value to match", max_length=500)
+    replyStatus = forms.IntegerField(
+        label="Reply status", min_value=100, max_value=599, initial=200, required=False
+    )
+    replyContentType = _text(label="Reply content type", max_length=200)
+    replyBody = _area(
+        3,
+        label="Reply body",
+        max_length=5000,
+        help_text="Text; {{/pointer}} puts in a field of the notification, e.g. {{/challenge}}.",
+    )
+
+    @classmethod
+    def initial_for(cls, design: Design, version: int, **kwargs: Any) -> dict[str, Any]:
+        tray = kwargs["trigger"].get("tray") or {}
+        found, reply = tray.get("filter") or {}, tray.get("reply") or {}
+        initial = {key: found.get(key) or "" for key in TRAY_FILTER_KEYS}
+        initial["delivery"] = tray.get("delivery") or "fire_and_forget"
+        initial["replyStatus"] = reply.get("status", 200)
+        initial["replyContentType"] = reply.get("contentType", "application/json")
+        initial["replyBody"] = reply.get("body", "")
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, value in (("headerName", "headerValue"), ("bodyPointer", "bodyValue")):
+            if data.get(name) and not data.get(value):
+                self.add_error(value, "Give the value to match, or leave both empty.")
+            if data.get(value) and not data.get(name):
+                self.add_error(name, "Name what to match, or leave both empty.")
+        if data.get("headerName") and not _HEADER_NAME.match(data["headerName"]):
+            self.add_error("headerName", "A header name is letters, digits and - only.")
+        if data.get("bodyPointer") and not data["bodyPointer"].startswith("/"):
+            self.add_error("bodyPointer", "A JSON pointer starts with '/', e.g. /action.")
+        if data.get("delivery") == "acknowledge" and data.get("replyStatus") is None:
+            self.add_error("replyStatus", "Acknowledge mode answers with a status: give one.")
+        return data
+
+    def apply_trigger(self, trigger: dict[str, Any], design: Design) -> None:
+        data = self.cleaned_data
+        tray: dict[str, Any] = {"delivery": data["delivery"]}
+        found = {key: data[key] for key in TRAY_FILTER_KEYS if data.get(key)}
+        if found:
+            tray["filter"] = found
+        if data["delivery"] == "acknowledge" or (trigger.get("tray") or {}).get("reply"):
+            tray["reply"] = {
+                "status": data["replyStatus"] if data["replyStatus"] is not None else 200,
+                "contentType": data["replyContentType"] or "application/json",
+                "body": data["replyBody"],
+            }
+        if tray == {"delivery": "fire_and_forget"} and not trigger.get("tray"):
+            return  # nothing chosen: the design stays as it was (no tray key)
+        trigger["tray"] = tray

@@ -20,9 +20,11 @@ from .forms import (
     RequestForm,
     SampleForm,
     StepForm,
+    TrayForm,
     TriggerForm,
     TriggerGeneralForm,
 )
+from .forms_batches import BatchesForm
 from .forms_schema import BodySchemaForm, CallbackForm, NotificationSchemaForm
 
 SECTION_FORMS: dict[str, type[TriggerForm]] = {
@@ -34,10 +36,12 @@ SECTION_FORMS: dict[str, type[TriggerForm]] = {
     "properties": NotificationSchemaForm,
     "delete": DeleteActionForm,
     "polling": PollingForm,
+    "batches": BatchesForm,
+    "tray": TrayForm,
 }
 # The sections a trigger's page shows, by the trigger's kind.
 KIND_ONLY_SECTIONS = {
-    "webhook": frozenset({"body", "callback", "notification", "properties", "delete"}),
+    "webhook": frozenset({"body", "callback", "notification", "properties", "delete", "tray"}),
     "polling": frozenset({"polling"}),
 }
 # In-page actions that add to the trigger (each with its own small form, checked only when

@@ -255,6 +255,8 @@ class SimulatorSession(models.Model):
         KEEPS_OLD_HOOK = "keeps_old_hook", "An old hook survives its DELETE after re-registering"
         OLDEST_FIRST = "oldest_first", "Polling items come oldest first"
         STATE_STUCK = "state_stuck", "The polling state does not advance"
+        REPEATS_ITEMS = "repeats_items", "Items already delivered come again"
+        IGNORES_BATCH_SIZE = "ignores_batch_size", "More items than the batch size in one run"
         SLOW = "slow", "Answers slower than the runner waits"
 
     token = models.CharField(max_length=64, unique=True)

@@ -212,9 +212,16 @@ def _payloads(session: SimulatorSession, trigger: dict[str, Any]) -> list[Any]:
     samples = list(notification.get("samples") or [])
     if not samples:
         samples = [simulation.notification_example(trigger, swagger)]
+    size = trigger.get("batchSize")
     if trigger.get("cardinality") == "batch":
-        return [samples]
-    return samples
+        count = len(samples) if not size else size + 1 if _ignores(session) else size
+        samples = [simulation.notification_batch(trigger, swagger, samples, count)]
+    # One event's records again, as a publisher that resends what it already sent.
+    return samples * 2 if session.fault == Fault.REPEATS_ITEMS else samples
+
+
+def _ignores(session: SimulatorSession) -> bool:
+    return session.fault == Fault.IGNORES_BATCH_SIZE
 
 
 def _receiver_token(url: str) -> str | None:
@@ -366,17 +373,42 @@ def simulator_poll(
 
     if seen is None:  # the first poll: the baseline, nothing before now counts
         return SimAnswer(202, None, location(0))
-    if seen >= session.cursor:
+    # Under repeats_items the poll before's newest item comes again, within the page.
+    repeat = seen if session.fault == Fault.REPEATS_ITEMS and seen > 0 else None
+    last = _last_item(session, trigger, query, seen, repeat is not None)
+    if last <= seen and repeat is None:
         return SimAnswer(202, None, location(seen))
     body = simulation.polling_items(
         trigger,
         _swagger(session),
         seen + 1,
-        session.cursor,
+        last,
         newest_first=session.fault != Fault.OLDEST_FIRST,
+        repeat=repeat,
     )
-    advanced = seen if session.fault == Fault.STATE_STUCK else session.cursor
+    advanced = seen if session.fault == Fault.STATE_STUCK else max(seen, last)
     return SimAnswer(200, body, location(advanced))
+
+
+def _last_item(
+    session: SimulatorSession,
+    trigger: dict[str, Any],
+    query: dict[str, str],
+    seen: int,
+    repeats: bool,
+) -> int:
+    """The newest item one answer holds: all up to the cursor, or one page of the size the
+    page-size parameter asks for (the batch size without one); ``ignores_batch_size`` sends one
+    more than the page, made up if need be."""
+    name = (trigger.get("polling") or {}).get("pageSizeParameter")
+    asked = str(query.get(name, "")) if name else ""
+    page = int(asked) if asked.isascii() and asked.isdigit() and int(asked) > 0 else None
+    page = page or trigger.get("batchSize")
+    if not page:
+        return session.cursor
+    if _ignores(session):
+        return max(session.cursor, seen + page + 1)
+    return min(session.cursor, seen + page - (1 if repeats else 0))
 
 
 def _is_default(trigger: dict[str, Any], name: str, value: str) -> bool:

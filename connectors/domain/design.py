@@ -37,6 +37,7 @@ PRIMITIVE_TYPES = ("string", "integer", "number", "boolean", "array", "file")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 # Swagger 2.0 allows only http, https, ws and wss; Power Platform accepts http and https.
 SCHEMES = ("http", "https")
+MAX_BATCH_SIZE = 5000
 
 _JSON_OBJECT: dict[str, Any] = {"type": "object"}
 _TEXT: dict[str, Any] = {"type": "string"}
@@ -173,6 +174,39 @@ _POLLING = {
         "metadata": {"type": "boolean"},
         # The apiProperties pollingtrigger policy instance, when the state is kept that way.
         "policy": _nullable(_POLICY),
+        # The query parameter that asks for at most ``batchSize`` items (its default on export).
+        "pageSizeParameter": _OPTIONAL_TEXT,
+    },
+}
+
+# tray.io export of a webhook trigger: how tray answers the publisher (delivery), which requests
+# start the workflow (a header and/or a body field with the value to match) and, for
+# "acknowledge", the reply the connector sends (its body: a template of {{/pointer}} fields).
+TRAY_DELIVERY_MODES = ("fire_and_forget", "acknowledge", "request_response")
+_TRAY = {
+    "type": ["object", "null"],
+    "additionalProperties": False,
+    "properties": {
+        "delivery": {"enum": list(TRAY_DELIVERY_MODES)},
+        "filter": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "headerName": _OPTIONAL_TEXT,
+                "headerValue": _OPTIONAL_TEXT,
+                "bodyPointer": {"type": ["string", "null"], "pattern": "^/"},
+                "bodyValue": _OPTIONAL_TEXT,
+            },
+        },
+        "reply": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "status": {"type": "integer", "minimum": 100, "maximum": 599},
+                "contentType": _TEXT,
+                "body": _TEXT,
+            },
+        },
     },
 }
 
@@ -196,6 +230,11 @@ _TRIGGER = {
         "notification": _nullable(_NOTIFICATION),
         "deleteAction": _nullable(_DELETE_ACTION),
         "polling": _nullable(_POLLING),
+        # At most this many items per run (a poll's page, or one notification's array).
+        "batchSize": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_BATCH_SIZE},
+        # RFC 6901 pointer into one item to the value that identifies it ("/id").
+        "externalId": {"type": ["string", "null"], "pattern": "^/"},
+        "tray": _TRAY,
     },
 }
 

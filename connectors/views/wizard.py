@@ -25,6 +25,7 @@ from connectors.domain.design import DesignError
 from connectors.domain.swagger.exporting.definition import dump_json, dump_yaml, export_swagger
 from connectors.domain.swagger.exporting.package import ICON_MAX_BYTES, build_package
 from connectors.domain.swagger.exporting.properties import export_properties
+from connectors.domain.swagger.exporting.tray import build_tray_package
 from connectors.domain.wizard.messages import revision_message
 
 from .access import DraftAccess, draft_access, wants_fragment
@@ -57,6 +58,7 @@ DOWNLOADS = {
     "apiDefinition.swagger.yaml": "application/yaml",
     "apiProperties.json": "application/json",
     "package.zip": "application/zip",
+    "tray-connector.zip": "application/zip",  # the tray.io (Falafel) trigger connector
 }
 # A step's form: the icon (the largest field) and room for the rest.
 MAX_STEP_POST_BYTES = ICON_MAX_BYTES + 256 * 1024
@@ -200,16 +202,16 @@ def wizard_download(request: HttpRequest, draft_id: int, filename: str) -> HttpR
         content = dump_yaml(export_swagger(design, share=True))
     elif filename == "apiProperties.json":
         content = dump_json(export_properties(design))
+    elif filename == "tray-connector.zip":
+        content = build_tray_package(design)
     else:
         content = build_package(design, icon=selectors.icon_bytes(draft=access.draft))
     # Breaking changes are measured against what was last downloaded (the history page).
     services.draft_mark_downloaded(draft=access.draft, version=access.draft.version)
     response = HttpResponse(content, content_type=DOWNLOADS[filename])
-    name = (
-        filename
-        if filename != "package.zip"
-        else f"{slugify(access.draft.title) or 'connector'}.zip"
-    )
+    slug = slugify(access.draft.title) or "connector"
+    names = {"package.zip": f"{slug}.zip", "tray-connector.zip": f"{slug}-tray.zip"}
+    name = names.get(filename, filename)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

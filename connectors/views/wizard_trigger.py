@@ -62,6 +62,8 @@ SECTION_TABS = {
     "callback": "config",
     "delete": "config",
     "polling": "config",
+    "batches": "config",
+    "tray": "config",
 }
 
 
@@ -255,7 +257,7 @@ def apply_trigger_page(
     if polling is not None:  # and the state parameter stays internal and required
         polling.apply_trigger(trigger, design)
     resampled = "notification" in parts and parts["notification"].samples_changed()
-    for name in ("body", "callback", "properties", "notification", "delete"):
+    for name in ("body", "callback", "properties", "notification", "delete", "tray"):
         if name in parts and not (name == "properties" and resampled):
             parts[name].apply_trigger(trigger, design)
     for prefix, _ in forms_pages.ACTION_FORMS.values():
@@ -263,6 +265,7 @@ def apply_trigger_page(
             parts[prefix].apply_trigger(trigger, design)
     _schema_action(parts, trigger, design, action)
     parts["general"].apply_trigger(trigger, design)
+    parts["batches"].apply_trigger(trigger, design)  # after the kind and cardinality
 
 
 # "add-body-property", "remove-notification:/data/id": the schema editors' buttons.

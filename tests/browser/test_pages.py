@@ -381,6 +381,17 @@ def wizard_trigger(tab: str) -> Callable[[Any, World], Any]:
     return visit
 
 
+def wizard_trigger_tray(page: Any, world: World) -> Any:
+    """The tray.io section of a webhook in acknowledge mode, its filter and reply sent with a
+    mistake (a header name without the value to match): the 400 shows the error at its field."""
+    world.log_in(page)
+    page.goto(f"/drafts/{world.github.pk}/wizard/triggers/0/?tab=config")
+    page.select_option("select[name=tray-delivery]", "acknowledge")
+    page.fill("input[name=tray-headerName]", "X-GitHub-Event")
+    page.fill("textarea[name=tray-replyBody]", '{"seen": {{/issue/number}}}')
+    return submit(page, page.locator("#wizard").get_by_role("button", name="Save", exact=True))
+
+
 def wizard_test(page: Any, world: World) -> Any:
     report = world.report("no_location")
     world.log_in(page)
@@ -483,6 +494,7 @@ KINDS = [
     Kind("wizard-definition-empty", wizard_definition_empty),
     *(Kind(f"wizard-trigger-{tab}", wizard_trigger(tab)) for tab in TRIGGER_TABS),
     Kind("wizard-trigger-parameters", wizard_trigger_parameters),
+    Kind("wizard-trigger-tray", wizard_trigger_tray, 400),
     Kind("wizard-test", wizard_test),
     Kind("wizard-test-values-missing", wizard_test_values_missing, 400),
     Kind("wizard-review", wizard("review")),

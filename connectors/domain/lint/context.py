@@ -16,7 +16,7 @@ from typing import Any
 from connectors.domain.lint.refs import Scan, join, scan
 from connectors.domain.lint.walker import CallbackSite, Operation, callback_sites, operations, text
 from connectors.domain.refs import Resolver
-from connectors.domain.swagger.importing.delete_matching import best_delete
+from connectors.domain.swagger.importing.delete_matching import DeleteCandidates
 
 PROPERTIES_PREFIX = "apiProperties:"
 
@@ -133,9 +133,16 @@ class Context:
                 return DeleteMatch(candidate, "design")
         # The importer's ranking (child, same path, descendant, sibling, ...), so the linter and
         # the importer always agree on which DELETE unregisters a trigger.
-        by_path = {candidate.path: candidate for candidate in self.deletes}
-        match = best_delete(op.path, ((c.path, c.node) for c in self.deletes))
-        return DeleteMatch(by_path[match.path], match.category) if match else None
+        match = self._ranked_deletes.best(op.path)
+        return DeleteMatch(self._deletes_by_path[match.path], match.category) if match else None
+
+    @cached_property
+    def _ranked_deletes(self) -> DeleteCandidates:
+        return DeleteCandidates((c.path, c.node) for c in self.deletes)
+
+    @cached_property
+    def _deletes_by_path(self) -> dict[str, Any]:
+        return {candidate.path: candidate for candidate in self.deletes}
 
     @cached_property
     def policies(self) -> list[PollingPolicy]:

@@ -3,7 +3,8 @@
 Purpose: two steps per polling trigger. The first call must answer 202 with Location and a
 retry interval (the baseline) or 200; then the runner follows Location at most
 ``plan.max_polls`` times. New items come as 200 with an array, newest first, and a Location
-whose state moved on; no item may come twice; Retry-After must be a whole number of seconds in
+whose state moved on; no item may come twice (by its external id when the trigger names one);
+no answer holds more than the trigger's batch size; Retry-After must be a whole number of seconds in
 [1, cap] (bigger ones are capped). The runner sleeps at most ``plan.max_sleep_seconds`` between
 polls, whatever the API asks for.
 
@@ -21,6 +22,7 @@ from itertools import pairwise
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
+from connectors.domain.runner.batches import Seen, check_batch_size, check_repeats
 from connectors.domain.runner.build import on_api_host, send_trigger_request, with_query
 from connectors.domain.runner.model import Exchange, Step
 from connectors.domain.runner.plan import Plan
@@ -36,6 +38,7 @@ class PollState:
     next_url: str | None = None
     seen: dict[str, int] = field(default_factory=dict)  # item key -> poll that delivered it
     items: int = 0
+    ids: Seen = field(default_factory=Seen)  # external ids, when the trigger names them
     headers: dict[str, str] = field(default_factory=dict)
     params: dict[str, str] = field(default_factory=dict)  # an API key in the query
 
@@ -192,6 +195,19 @@ def _check_items(
         )
         return 0
     _check_order(step, items, value_path)
+    check_batch_size(trigger, step, len(items), f"Poll {number}" if number else "The first call")
+    if trigger.get("externalId"):  # the design says what identifies an item
+        label = f"poll {number}" if number else "the first call"
+        new = check_repeats(trigger, step, items, state.ids, label)
+    else:
+        new = _count_new(step, items, value_path, state, number)
+    state.items += new if number > 0 else 0
+    return new
+
+
+def _count_new(
+    step: Step, items: list[Any], value_path: str | None, state: PollState, number: int
+) -> int:
     new = 0
     for item in items:
         key = _item_key(item, value_path)
@@ -205,7 +221,6 @@ def _check_items(
         else:
             state.seen[key] = number
             new += 1
-    state.items += new if number > 0 else 0
     return new
 
 

@@ -7,7 +7,8 @@ bounded, for a notification (publishing a countdown when a person must trigger t
 checks it against the notification schema; ``delete`` sends the DELETE at a ``Location`` with
 only the connection's authentication, as the platform does (USERS.md A3); ``delete_again``
 repeats it and accepts 2xx, 404 or 410; ``check_silence`` fires once more and watches every
-callback URL of the run for a delivery that should not come.
+callback URL of the run for a delivery that should not come. The notifications of one event are
+also checked against the trigger's batch size and for an external id delivered twice.
 
 Input: the plan, one design trigger, the exported swagger, the ``Recorder`` and a ``Step`` to fill.
 Output: findings on that step; each function returns what the lifecycle needs next.
@@ -19,6 +20,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+from connectors.domain.runner.batches import check_notification_batches
 from connectors.domain.runner.build import (
     example_value,
     on_api_host,
@@ -165,6 +167,7 @@ def check_notifications(
     step.detail = f"{len(received)} notification(s) received."
     step.received = kept_notifications(received, recorder.secrets)
     schema = notification_schema(trigger, swagger)
+    payloads: list[Any] = []
     for number, item in enumerate(received, 1):
         is_json, value = item.parsed()
         if not is_json:
@@ -173,7 +176,9 @@ def check_notifications(
                 "error",
                 f"Notification {number} is not JSON; the platform parses the body as JSON.",
             )
-        elif schema is not None and (problems := schema_errors(schema, value)):
+            continue
+        payloads.append(value)
+        if schema is not None and (problems := schema_errors(schema, value)):
             step.add(
                 "NotificationSchemaMismatch",
                 "error",
@@ -181,6 +186,7 @@ def check_notifications(
                 "data: fix the payload, or use it as a notification sample to update the schema.",
                 problems[0][0] or "/",
             )
+    check_notification_batches(trigger, step, payloads)
 
 
 def _wait_for_event(

@@ -18,11 +18,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.domain.design import Design
-from connectors.domain.runner.build import example_value, resolve
+from connectors.domain.design import Design, clone_json
+from connectors.domain.runner.build import example_value, resolve, set_at_pointer
 from connectors.domain.runner.plan import base_path
 from connectors.domain.runner.polling import collection_and_value
 from connectors.domain.runner.schemas import schema_errors, with_definitions
+from connectors.domain.swagger.batches import item_schema
 
 _TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 ITEMS_PER_EVENT = 3
@@ -162,22 +163,58 @@ def polling_layout(
 
 
 def polling_items(
-    trigger: dict[str, Any], swagger: dict[str, Any], first: int, last: int, *, newest_first: bool
+    trigger: dict[str, Any],
+    swagger: dict[str, Any],
+    first: int,
+    last: int,
+    *,
+    newest_first: bool,
+    repeat: int | None = None,
 ) -> Any:
-    """Items ``first``..``last`` (their value path holds the number), as the 200 body."""
+    """Items ``first``..``last`` (their value path holds the number; so does the external id,
+    when the trigger names one), as the 200 body; ``repeat``: one more item, an old one again."""
     collection, value_path, item_schema = polling_layout(trigger, swagger)
     properties = item_schema.get("properties") or {}
     value_schema = resolve(properties.get(value_path.split(".")[0]), swagger)
     is_number = isinstance(value_schema, dict) and value_schema.get("type") in ("integer", "number")
-    numbers = range(first, last + 1)
+    numbers = list(reversed(range(first, last + 1)) if newest_first else range(first, last + 1))
     items = []
-    for number in reversed(numbers) if newest_first else numbers:
+    for number in [*numbers, *([repeat] if repeat else [])]:
         item = example_value(item_schema, swagger)
         if not isinstance(item, dict):
             item = {}
         _set_path(item, value_path, number if is_number else str(number))
-        items.append(item)
+        items.append(with_external_id(trigger, swagger, item, number))
     return {collection: items} if collection else items
+
+
+def with_external_id(
+    trigger: dict[str, Any], swagger: dict[str, Any], item: Any, number: int
+) -> Any:
+    """``item`` with ``number`` at the trigger's external id (text unless the schema there says
+    integer or number), so that each record the simulator makes has its own id."""
+    pointer = trigger.get("externalId")
+    if not pointer or not isinstance(item, dict):
+        return item
+    polling = trigger.get("kind") == "polling"
+    schema = polling_layout(trigger, swagger)[2] if polling else item_schema(trigger, swagger)
+    for token in pointer[1:].split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        schema = resolve(((schema or {}).get("properties") or {}).get(token), swagger)
+    numeric = isinstance(schema, dict) and schema.get("type") in ("integer", "number")
+    return set_at_pointer(item, pointer, number if numeric else str(number))
+
+
+def notification_batch(
+    trigger: dict[str, Any], swagger: dict[str, Any], samples: list[Any], count: int
+) -> list[Any]:
+    """``count`` items for one batch notification: the samples in turn, each with its own
+    external id when the trigger names one."""
+    made = []
+    for number in range(1, count + 1):
+        item = clone_json(samples[(number - 1) % len(samples)]) if samples else {}
+        made.append(with_external_id(trigger, swagger, item, number))
+    return made
 
 
 def broken(schema: dict[str, Any] | None) -> Any:

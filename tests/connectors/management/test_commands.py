@@ -228,3 +228,19 @@ def test_lint_a_draft_with_properties_is_an_error(corpus_dir: Path) -> None:
     properties = corpus_dir / "WooCommerce" / "apiProperties.json"
     with pytest.raises(CommandError, match="--properties goes with a swagger file"):
         run("lint_connector", str(draft.pk), "--properties", str(properties))
+
+
+def test_export_tray_writes_the_tray_connector_zip(tmp_path: Path) -> None:
+    from tests.connectors.conftest import github_design
+
+    draft = services.draft_create(
+        team=make_team(), user=None, title="GitHub", design=github_design()
+    )
+    out, _ = run("export_connector", str(draft.pk), "--out", str(tmp_path), "--format", "tray")
+    assert Path(out.strip()).name == "github-tray.zip"
+    with zipfile.ZipFile(out.strip()) as package:
+        names = set(package.namelist())
+    assert "connectors/github_trigger/on_issue_opened/model.js" in names
+    assert "package.json" in names
+    draft.refresh_from_db()
+    assert draft.downloaded_version == draft.version

@@ -22,6 +22,7 @@ from typing import Any
 
 from connectors.domain.design import clone_json
 from connectors.domain.documents import unescape_pointer
+from connectors.domain.swagger.batches import describe
 
 _TRIGGER_METADATA = {"kind": "query", "mode": "polling"}
 
@@ -79,7 +80,8 @@ def _trigger_paths(triggers: list[dict[str, Any]]) -> list[str]:
 
 def _trigger_operation(trigger: dict[str, Any]) -> dict[str, Any]:
     extensions = trigger.get("extensions") or {}
-    op = _operation_head(trigger)
+    # Swagger has no key for a batch's size or external id: the description says them.
+    op = _operation_head({**trigger, "description": describe(trigger)})
     # An imported value the design cannot hold (e.g. "Single") waits in extensions.
     op["x-ms-trigger"] = (
         trigger["cardinality"]
@@ -91,12 +93,22 @@ def _trigger_operation(trigger: dict[str, Any]) -> dict[str, Any]:
     polling = trigger.get("polling") or {}
     if polling.get("metadata"):
         op["x-ms-trigger-metadata"] = dict(_TRIGGER_METADATA)
-    parameters = _trigger_parameters(trigger["request"], polling)
+    parameters = _with_page_size(_trigger_parameters(trigger["request"], polling), trigger)
     if parameters:
         op["parameters"] = parameters
     op["responses"] = _with_retry_interval(trigger.get("responses") or {}, polling)
     merge_extras(op, extensions)
     return op
+
+
+def _with_page_size(parameters: list[dict[str, Any]], trigger: dict[str, Any]) -> list[Any]:
+    """The page-size query parameter defaults to the batch size: what a run asks for."""
+    name = (trigger.get("polling") or {}).get("pageSizeParameter")
+    size = trigger.get("batchSize")
+    for parameter in parameters if name and size else ():
+        if parameter.get("name") == name and parameter.get("in") == "query":
+            parameter["default"] = size
+    return parameters
 
 
 def _with_retry_interval(responses: dict[str, Any], polling: dict[str, Any]) -> dict[str, Any]:

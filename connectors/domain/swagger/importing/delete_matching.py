@@ -87,28 +87,64 @@ def score_delete(
     registration_path: str, delete_path: str, operation: dict[str, Any]
 ) -> tuple[int, int, bool, str] | None:
     """(rank, common prefix length, internal, category), or None when it is no candidate."""
-    registration = _segments(registration_path)
-    candidate = _segments(delete_path)
-    internal = operation.get("x-ms-visibility") == "internal"
-    hookish = bool(
-        _HOOKISH.search(delete_path) or _HOOKISH.search(str(operation.get("operationId", "")))
-    )
-    category = _category(registration, candidate, hookish, internal)
-    if category is None:
-        return None
-    return RANKS[category], _common_prefix(registration, candidate), internal, category
+    candidate = _Candidate.of(delete_path, operation)
+    return candidate.score(_segments(registration_path))
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """What the ranking needs of one DELETE, read once however many triggers ask."""
+
+    path: str
+    segments: list[str]
+    internal: bool
+    hookish: bool
+
+    @classmethod
+    def of(cls, path: str, operation: dict[str, Any]) -> _Candidate:
+        operation_id = str(operation.get("operationId", ""))
+        return cls(
+            path,
+            _segments(path),
+            operation.get("x-ms-visibility") == "internal",
+            bool(_HOOKISH.search(path) or _HOOKISH.search(operation_id)),
+        )
+
+    def score(self, registration: list[str]) -> tuple[int, int, bool, str] | None:
+        category = _category(registration, self.segments, self.hookish, self.internal)
+        if category is None:
+            return None
+        common = _common_prefix(registration, self.segments)
+        return RANKS[category], common, self.internal, category
+
+
+class DeleteCandidates:
+    """The DELETE operations of a document, each read once, ranked against any trigger's
+    registration path (``best``)."""
+
+    def __init__(self, candidates: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        self._candidates = [
+            _Candidate.of(path, operation)
+            for path, operation in candidates
+            if isinstance(operation, dict)
+        ]
+
+    def best(self, registration_path: str) -> DeleteMatch | None:
+        """The best-ranked DELETE for a registration path; the module docstring has the order."""
+        registration = _segments(registration_path)
+        best: tuple[tuple[int, int, bool], str, str] | None = None
+        for candidate in self._candidates:
+            score = candidate.score(registration)
+            if score is None:
+                continue
+            key, path = score[:3], candidate.path
+            if best is None or key > best[0] or (key == best[0] and path < best[1]):
+                best = (key, path, score[3])
+        return None if best is None else DeleteMatch(best[1], best[2])
 
 
 def best_delete(
     registration_path: str, candidates: Iterable[tuple[str, dict[str, Any]]]
 ) -> DeleteMatch | None:
-    """The best-ranked DELETE for a registration path; see the module docstring for the order."""
-    best: tuple[tuple[int, int, bool], str, str] | None = None
-    for path, operation in candidates:
-        score = score_delete(registration_path, path, operation)
-        if score is None:
-            continue
-        key = score[:3]
-        if best is None or key > best[0] or (key == best[0] and path < best[1]):
-            best = (key, path, score[3])
-    return None if best is None else DeleteMatch(best[1], best[2])
+    """The best-ranked DELETE for one registration path (``DeleteCandidates`` for many)."""
+    return DeleteCandidates(candidates).best(registration_path)

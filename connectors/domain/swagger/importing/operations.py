@@ -19,6 +19,7 @@ from typing import Any
 
 from connectors.domain.design import VISIBILITIES
 from connectors.domain.refs import SwaggerImportError, find_callbacks, is_flag, resolve
+from connectors.domain.swagger.batches import read_batches
 from connectors.domain.swagger.exporting.operations import pointer_tokens
 from connectors.domain.swagger.importing.parameters import import_parameters
 from connectors.domain.swagger.importing.polling import PolicyPool, import_polling
@@ -113,6 +114,7 @@ def build_trigger(
     else:
         trigger["notification"] = None
         trigger["polling"] = import_polling(doc, trigger, extensions, policies, notes, label)
+    _take_batches(trigger)
     trigger["deleteAction"] = None
     trigger["extensions"] = extensions
     return trigger
@@ -163,6 +165,17 @@ def _take_operation_texts(
             target[key] = ""
             if key in extensions and not isinstance(value, str):
                 notes.append(f"{label}: {key} is {value!r}, not text; kept verbatim")
+
+
+def _take_batches(trigger: dict[str, Any]) -> None:
+    """Our export's last paragraph of the description says the batch size and external id."""
+    trigger["description"], facts = read_batches(trigger["description"])
+    if facts.size is not None:
+        trigger["batchSize"] = facts.size
+    if facts.pointer is not None:
+        trigger["externalId"] = facts.pointer
+    if facts.parameter is not None and isinstance(trigger.get("polling"), dict):
+        trigger["polling"]["pageSizeParameter"] = facts.parameter
 
 
 def _take_visibility(extensions: dict[str, Any], label: str, notes: list[str]) -> str:

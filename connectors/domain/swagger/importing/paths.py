@@ -20,7 +20,7 @@ from typing import Any
 from connectors.domain.design import HTTP_METHODS
 from connectors.domain.documents import escape_pointer
 from connectors.domain.refs import SwaggerImportError
-from connectors.domain.swagger.importing.delete_matching import best_delete
+from connectors.domain.swagger.importing.delete_matching import DeleteCandidates
 from connectors.domain.swagger.importing.operations import (
     build_delete_action,
     build_trigger,
@@ -102,13 +102,14 @@ class PathsImport:
             for path in sorted(p for p in self.paths if not p.startswith("x-"))
             if "delete" in self.paths[path] and "x-ms-trigger" not in self.paths[path]["delete"]
         ]
+        ranked = DeleteCandidates(candidates)
         actions: dict[str, dict[str, Any] | None] = {}
         matched: dict[str, list[str]] = {}
         for trigger in triggers:
             if trigger["kind"] != "webhook":
                 continue
             label = _trigger_label(trigger)
-            match = best_delete(trigger["request"]["path"], candidates)
+            match = ranked.best(trigger["request"]["path"])
             if match is None:
                 self.notes.append(
                     f"{label}: no DELETE operation matches; Power Automate cannot unsubscribe"

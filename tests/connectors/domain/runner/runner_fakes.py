@@ -7,7 +7,10 @@ the fake API delivers it to every callback URL its subscriptions hold (as the si
 Faults that only show on a re-registration: ``keeps_old_hook`` (a DELETE of a superseded hook
 answers 204 and keeps it), ``old_callback`` (a new registration keeps the first one's callback
 URL), ``delete_drops_all`` (any DELETE removes every hook), ``reregister_twice`` (a new
-registration is stored twice), ``same_location`` (a new registration updates the first one);
+registration is stored twice), ``same_location`` (a new registration updates the first one).
+Batches: a poll honours ``top`` (the oldest ``top`` new items) unless ``ignores_batch_size``;
+``repeats_items`` sends the poll before's newest item again (a poll) or every notification twice;
+``batch=True`` delivers arrays (11 items under ``ignores_batch_size``, else 2);
 ``again_status`` is what a DELETE of an already deleted hook answers (default 404).
 """
 
@@ -30,8 +33,11 @@ SAMPLE = {"orderId": 7, "status": "new"}
 
 
 class FakeApi:
-    def __init__(self, fault: str | None = None, *, again_status: int = 404) -> None:
+    def __init__(
+        self, fault: str | None = None, *, again_status: int = 404, batch: bool = False
+    ) -> None:
         self.fault = fault
+        self.batch = batch
         self.again_status = again_status
         self.hooks: dict[str, dict[str, Any]] = {}
         self.items: list[dict[str, Any]] = [{"id": 1, "name": "first"}]
@@ -56,11 +62,16 @@ class FakeApi:
         payload: Any = (
             {"orderId": "not a number", "status": "new"} if self.fault == "bad_payload" else SAMPLE
         )
+        if self.batch:
+            count = 11 if self.fault == "ignores_batch_size" else 2
+            payload = [{**SAMPLE, "orderId": number} for number in range(1, count + 1)]
         keeps_going = self.fault == "deliver_after_delete"
+        copies = 2 if self.fault == "repeats_items" else 1
         return [
             payload
             for hook in self.hooks.values()
             if hook["callback"] == callback_url and (keeps_going or not hook["deleted"])
+            for _ in range(copies)
         ]
 
 
@@ -142,22 +153,31 @@ def _handler(api: FakeApi) -> type[BaseHTTPRequestHandler]:
                 return
             if api.fault == "slow":
                 time.sleep(1.0)
-            since = int((parse_qs(urlsplit(self.path).query).get("since") or ["0"])[0])
+            query = parse_qs(urlsplit(self.path).query)
+            since = int((query.get("since") or ["0"])[0])
+            top = int((query.get("top") or ["0"])[0])
+            page = f"&top={top}" if top else ""
             newest = max((item["id"] for item in api.items), default=0)
             retry = "999999" if api.fault == "retry_big" else "1"
             if since == 0:  # the first call: only the baseline
                 base = "http://10.0.0.5" if api.fault == "location_private" else api.base_url
-                self._answer(202, None, Location=f"{base}/items?since={newest}", Retry_After=retry)
+                self._answer(
+                    202, None, Location=f"{base}/items?since={newest}{page}", Retry_After=retry
+                )
                 return
             api.items += [{"id": newest + 1, "name": "a"}, {"id": newest + 2, "name": "b"}]
             new = sorted((i for i in api.items if i["id"] > since), key=lambda i: -i["id"])
+            if top and api.fault != "ignores_batch_size":
+                new = new[-top:]  # the oldest page first; the rest on the next poll
+            if api.fault == "repeats_items":  # the last item of the poll before, again
+                new += [i for i in api.items if i["id"] == since]
             if api.fault == "oldest_first":
                 new.reverse()
             state = since if api.fault == "state_stuck" else new[0]["id"] if new else since
             self._answer(
                 200,
                 {"value": new},
-                Location=f"{api.base_url}/items?since={state}",
+                Location=f"{api.base_url}/items?since={state}{page}",
                 Retry_After=retry,
             )
 
