@@ -1,6 +1,6 @@
-"""Migration 0010 moves revisions written as full copies into parts, and back.
+"""Migration 0012 moves revisions written as full copies into parts, and back.
 
-The test goes back to 0009, writes revisions the old way (a JSON text column, keys in their
+The test goes back to 0011, writes revisions the old way (a JSON text column, keys in their
 order), migrates forward and reads every revision back through the new model: the same text,
 byte for byte. Then backward: the old column holds the same text again.
 """
@@ -21,8 +21,8 @@ from connectors.fields import OrderedJSONField
 from connectors.models import DesignPart, Revision
 from tests.paths import SHARED
 
-BEFORE = [("connectors", "0009_report_inputs")]
-AFTER = [("connectors", "0010_revision_parts")]
+BEFORE = [("connectors", "0011_simulator_batch_faults")]
+AFTER = [("connectors", "0012_revision_parts")]
 ENCODIAN = SHARED / "corpus" / "dev" / "Encodian"
 
 
@@ -34,7 +34,7 @@ def migrate(targets: list[tuple[str, str]]) -> Any:
 
 
 @pytest.fixture
-def at_0009(transactional_db: None) -> Iterator[Any]:
+def before_parts(transactional_db: None) -> Iterator[Any]:
     apps = migrate(BEFORE)
     yield apps
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
@@ -52,8 +52,8 @@ def old_designs() -> list[dict[str, Any]]:
     return [first, second, third, odd]
 
 
-def test_old_revisions_read_back_byte_identical_after_the_migration(at_0009: Any) -> None:
-    apps = at_0009
+def test_old_revisions_read_back_byte_identical_after_the_migration(before_parts: Any) -> None:
+    apps = before_parts
     team = apps.get_model("connectors", "Team").objects.create(name="T", slug="t")
     Draft = apps.get_model("connectors", "ConnectorDraft")
     OldRevision = apps.get_model("connectors", "Revision")

@@ -92,7 +92,7 @@ def design_pglz(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("connectors", "0009_report_inputs"),
+        ("connectors", "0011_simulator_batch_faults"),
     ]
 
     operations = [
