@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 
+from connectors.domain.documents import load_json_text
 from connectors.domain.swagger.dynamic_values import (
     DynamicValues,
     Mapping,
@@ -29,7 +30,9 @@ from .forms import WizardForm, _typed_default
 
 _STATIC, _DYNAMIC, _FIXED = "static", "dynamic", "value"
 _PARAMETER_SOURCE = "parameter:"
-_SLOT = re.compile(r"^dynamic-\d+-map_(\d+)_name$")
+_SLOT = re.compile(r"^dynamic-\d{1,4}-map_(\d{1,3})_name$")
+# Mapping lines a Values form shows at most: a posted field name must not make thousands.
+MAX_MAPPINGS = 30
 _PATH_HELP = 'Separate levels with "/", e.g. fields/id.'
 
 
@@ -93,7 +96,8 @@ class DynamicValuesForm(WizardForm):
         current = read_dynamic_values(parameter) if parameter else None
         self.originals = list(current.mappings) if current else []
         self._operation_choices(current)
-        self.slots = max(slots, len(self.originals) + 1, 2)
+        # Posted slots are capped; an imported parameter keeps every mapping it has.
+        self.slots = max(min(slots, MAX_MAPPINGS), len(self.originals) + 1, 2)
         self._mapping_fields(current)
 
     def _operation_choices(self, current: DynamicValues | None) -> None:
@@ -204,11 +208,11 @@ class DynamicValuesForm(WizardForm):
         )
         kind = target.get("type")
         try:
-            if kind in ("array", "object"):
-                return json.loads(text)
+            if kind in ("array", "object"):  # the app's own loader: limits, positions, no NaN
+                return load_json_text(text, name=name)
             if kind in ("integer", "number", "boolean"):
                 return _typed_default(text, kind)
-        except ValueError as error:
+        except ValueError as error:  # DocumentError is one
             self.add_error(f"map_{slot}_value", f"Enter a {kind} value for {name}: {error}")
         return text
 

@@ -246,9 +246,21 @@ def _plan(
         max_polls=settings.RUNNER_MAX_POLLS,
         max_sleep_seconds=settings.RUNNER_MAX_SLEEP_SECONDS,
         after_delete_wait_seconds=settings.RUNNER_AFTER_DELETE_WAIT_SECONDS,
-        parameter_values={**values.parameters, **secret_values},
-        body_values=values.body,
+        # Secret values are keyed like the others: a body property's by its pointer.
+        parameter_values={
+            **values.parameters,
+            **{k: v for k, v in secret_values.items() if not k.startswith("/")},
+        },
+        body_values={
+            **values.body,
+            **{k: v for k, v in secret_values.items() if k.startswith("/")},
+        },
     )
+
+
+def _secrets(values: dict[str, str], *, body: bool) -> dict[str, str]:
+    """The secret values of the body (keyed by pointer) or of the parameters (by name)."""
+    return {key: value for key, value in values.items() if key.startswith("/") == body}
 
 
 def _claim(report_id: int) -> bool:

@@ -3,7 +3,8 @@ its `project` from that list (dynamic values), for the runner's, the report's an
 tests of dynamic values.
 
 ``ListApi`` answers ``GET /teams/{team}/projects`` (with the API key of ``runner_fakes``) as its
-``mode`` says: "ok" (``{"value": [{"id", "name"}...]}``), "status" (500), "text" (not JSON),
+``mode`` says: "ok" (``{"value": [{"id", "name"}...]}``), "status" (500), "text" (not JSON;
+"nan" and "deep" are not JSON either, only Python's parser would read them),
 "flat" (the list without ``value``), "no-id" (items without ``id``), "empty" (no items); and
 ``GET /items`` (the trigger) with 202, a Location and Retry-After, as a polling API with nothing
 new does.
@@ -104,7 +105,11 @@ class ListApi:
             "empty": {"value": []},
             "status": {"error": "down"},
         }.get(self.mode)
-        data = b"<html>projects</html>" if self.mode == "text" else json.dumps(body).encode()
+        data = {
+            "text": b"<html>projects</html>",
+            "nan": b'{"value": [{"id": NaN, "name": "odd"}]}',
+            "deep": b"[" * 5000 + b"]" * 5000,
+        }.get(self.mode) or json.dumps(body).encode()
         return (500 if self.mode == "status" else 200), data
 
 

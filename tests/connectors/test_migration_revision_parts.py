@@ -19,6 +19,7 @@ from connectors.domain.documents import load_document
 from connectors.domain.swagger.importing.connector import import_connector
 from connectors.fields import OrderedJSONField
 from connectors.models import DesignPart, Revision
+from connectors.models_parts import texts_of
 from tests.paths import SHARED
 
 BEFORE = [("connectors", "0011_simulator_batch_faults")]
@@ -71,6 +72,10 @@ def test_old_revisions_read_back_byte_identical_after_the_migration(before_parts
         assert {(d, n): t for d, n, t in cursor.fetchall()} == texts
 
     migrate(AFTER)
+    for draft in drafts:  # the text put back together from the parts: the stored bytes
+        roots = dict(Revision.objects.filter(draft_id=draft.pk).values_list("root", "number"))
+        for root, text in texts_of(draft_id=draft.pk, roots=roots).items():
+            assert text == texts[(draft.pk, roots[root])]
     revisions = Revision.objects.order_by("draft_id", "number")
     read = {(r.draft_id, r.number): OrderedJSONField().get_prep_value(r.design) for r in revisions}
     assert read == texts

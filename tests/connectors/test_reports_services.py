@@ -197,3 +197,23 @@ def test_the_reaper_deletes_what_a_stuck_run_left_subscribed(settings) -> None:
         assert [hook["deleted"] for hook in api.hooks.values()] == [True]
     report.refresh_from_db()
     assert report.status == "error" and report.steps[-1]["key"] == "cleanup"
+
+
+def test_a_secret_body_value_reaches_the_body_and_a_secret_parameter_the_parameters(db) -> None:
+    from connectors.domain.runner.inputs import RunValues
+    from connectors.services_reports import _run_setup
+    from tests.connectors.conftest import make_report_draft
+
+    report = services.report_start(
+        draft=make_report_draft(),
+        user=None,
+        trigger_ids=[],
+        target="simulator",
+        values=RunValues({"owner": "octocat"}, {"/events": ["push"]}),
+        secret_values={"X-Key": "k-1", "/config/secret": "s-1"},
+        enqueue=False,
+    )
+    plan, secrets_ = _run_setup(report)
+    assert plan.parameter_values == {"owner": "octocat", "X-Key": "k-1"}
+    assert plan.body_values == {"/events": ["push"], "/config/secret": "s-1"}
+    assert {"k-1", "s-1"} <= set(secrets_)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from connectors.domain.documents import DocumentError, load_json_text
 from connectors.domain.runner.build import example_value, operation_request, resolve
 from connectors.domain.runner.model import Step
 from connectors.domain.runner.plan import Plan
@@ -160,9 +161,9 @@ def check_answer(step: Step, status: int | None, body: str | None, dynamic: Dyna
             "with the list. Check the operation's path, parameters and authentication.",
         )
         return
-    try:
-        answer = json.loads(body or "")
-    except ValueError:
+    try:  # the app's own loader: bounded nesting, no NaN (a report's steps must stay JSON)
+        answer = load_json_text(body or "", name=name)
+    except DocumentError:
         step.add(
             "DynamicValuesNotJson", "error", f"{name} did not answer JSON: answer a JSON list."
         )

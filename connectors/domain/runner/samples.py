@@ -17,11 +17,11 @@ already a sample, too many samples); its message says so for the maker.
 from __future__ import annotations
 
 import copy
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.domain.authoring.triggers import set_notification_samples
+from connectors.domain.documents import DocumentError, load_json_text
 from connectors.domain.schema.diff import SchemaChange, schema_diff
 from connectors.domain.schema.inference import MAX_SAMPLES, SchemaInferenceError, infer_schema
 from connectors.domain.schema.roots import swagger_of
@@ -72,10 +72,10 @@ def received_payload(steps: Any, step_index: int, number: int) -> ReceivedPayloa
     found = next((i for i in received_payloads(step) if i.get("number") == number), None)
     if found is None:
         raise LookupError("This step of the report received no such notification.")
-    try:
-        value = json.loads(found["body"])
-    except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack
-        raise LookupError("This notification is not JSON.") from None
+    try:  # the app's own loader: bounded nesting, and no NaN a design could not export
+        value = load_json_text(found["body"] or "", name="notification")
+    except (DocumentError, TypeError):
+        raise LookupError("This notification is not JSON a sample can hold.") from None
     return ReceivedPayload(
         operation_id=_operation_id(step["key"]) or "",
         step_title=str(step.get("title") or ""),

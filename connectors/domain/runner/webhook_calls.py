@@ -134,7 +134,10 @@ def _location(exchange: Exchange, base_url: str, step: Step) -> str | None:
             "the new subscription (https://host/hooks/{id}), or set it in script.csx.",
         )
         return None
-    parts = urlsplit(location)
+    try:
+        parts = urlsplit(location)
+    except ValueError:  # e.g. "http://[x/": not even a URL Python can read
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         step.add(
             "RegistrationRelativeLocation",

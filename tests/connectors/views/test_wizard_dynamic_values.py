@@ -7,6 +7,7 @@ untouched, and bad input is an error at its field (400) with nothing saved."""
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -37,7 +38,10 @@ PASSTHROUGH = {
             "get": {
                 "operationId": "ListEventTypes",
                 "summary": "List event types",
-                "parameters": [{"name": "active", "in": "query", "type": "boolean"}],
+                "parameters": [
+                    {"name": "active", "in": "query", "type": "boolean"},
+                    {"name": "kinds", "in": "query", "type": "array", "items": {"type": "string"}},
+                ],
                 "responses": {"200": {"description": "Event types"}},
             },
         },
@@ -210,10 +214,14 @@ BAD = [
     ({"map_1_value": "maybe"}, "map_1_value", "Enter a boolean value for active"),
     ({"map_0_source": "parameter:gone"}, "map_0_source", "Select a valid choice"),
     ({"map_1_name": "shopId"}, "map_1_name", "shopId is mapped twice."),
+    ({"map_1_name": "kinds", "map_1_value": "[" * 999}, "map_1_value", "deeper than 64 levels"),
+    ({"map_1_name": "kinds", "map_1_value": "[NaN]"}, "map_1_value", "NaN is not a JSON value"),
 ]
 
 
-@pytest.mark.parametrize(("change", "field", "message"), BAD, ids=[b[1] for b in BAD])
+@pytest.mark.parametrize(
+    ("change", "field", "message"), BAD, ids=[f"{b[1]}-{i}" for i, b in enumerate(BAD)]
+)
 def test_bad_input_is_an_error_at_its_field_and_nothing_is_saved(
     client_alice: Client, alice: Any, change: dict[str, str], field: str, message: str
 ) -> None:
@@ -273,3 +281,17 @@ def test_a_stale_save_is_a_conflict(client_alice: Client, alice: Any) -> None:
     services.draft_save(draft=draft, user=None, design=design, based_on_version=draft.version)
     assert client_alice.post(page(draft), data).status_code == 409
     assert "extras" not in event_of(draft)
+
+
+def test_a_posted_mapping_number_cannot_make_the_form_huge(
+    client_alice: Client, alice: Any
+) -> None:
+    draft = draft_with(alice, trigger())
+    row = row_of(client_alice, draft, "event")
+    edits = {**GOOD, "operation": "", "map_999_name": "x", "map_200000_name": "y"}
+    data = page_data(client_alice, page(draft), **dynamic_edits(row, **edits))
+    response = client_alice.post(page(draft), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    shown = re.findall(rf'name="dynamic-{row}-map_(\d+)_name"', html)
+    assert len(shown) == 30 and "map_200000" not in html

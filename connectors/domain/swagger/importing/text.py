@@ -15,6 +15,7 @@ column and a message that says both.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from connectors.domain.pointer_positions import pointer_spans
@@ -43,6 +44,7 @@ def import_edited_swagger(text: str, previous: dict[str, Any]) -> ImportResult:
     except SwaggerImportError as error:
         raise _positioned(text, error) from error
     _keep_samples(previous, result.design)
+    _keep_tray(previous, result.design)
     return result
 
 
@@ -69,3 +71,17 @@ def _keep_samples(previous: dict[str, Any], design: dict[str, Any]) -> None:
             kept = samples.get(trigger["operationId"])
             if kept:
                 notification["samples"] = [*kept]
+
+
+def _keep_tray(previous: dict[str, Any], design: dict[str, Any]) -> None:
+    """A webhook's tray.io settings live only in the design (no exported file holds them): a
+    trigger the text still has (same operationId, still a webhook) keeps them."""
+    kept = {
+        trigger["operationId"]: trigger["tray"]
+        for trigger in previous.get("triggers", [])
+        if trigger.get("tray") and trigger.get("operationId")
+    }
+    for trigger in design["triggers"]:
+        tray = kept.get(trigger["operationId"])
+        if tray and trigger.get("kind") == "webhook" and not trigger.get("tray"):
+            trigger["tray"] = copy.deepcopy(tray)

@@ -70,6 +70,8 @@ def test_a_collection_left_empty_reads_the_answer_as_the_list() -> None:
 FAULTS = [
     ("status", "DynamicValuesStatus"),
     ("text", "DynamicValuesNotJson"),
+    ("nan", "DynamicValuesNotJson"),
+    ("deep", "DynamicValuesNotJson"),
     ("flat", "DynamicValuesCollectionMissing"),
     ("no-id", "DynamicValuesValuePathMissing"),
 ]

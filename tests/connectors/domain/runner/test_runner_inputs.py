@@ -279,3 +279,23 @@ def test_the_values_a_report_listed_are_offered_by_parameter() -> None:
         "team": [{"value": "true", "title": ""}],
     }
     assert listed_choices(None) == {}
+
+
+def test_a_location_python_cannot_read_is_a_finding_not_a_crash() -> None:
+    from connectors.domain.runner.model import Exchange, Step
+    from connectors.domain.runner.webhook_calls import _location
+
+    exchange = Exchange(
+        method="POST",
+        url="https://api.test/hooks",
+        request_headers={},
+        request_body=None,
+        status=201,
+        response_headers={"Location": "http://[x/"},
+        response_body="",
+        duration_ms=1,
+        error=None,
+    )
+    step = Step(key="register", title="Register", status="running")
+    assert _location(exchange, "https://api.test", step) is None
+    assert [finding.code for finding in step.findings] == ["RegistrationRelativeLocation"]

@@ -68,6 +68,7 @@ def test_a_payload_is_found_by_step_and_number() -> None:
         ("not steps", 0, 1),
         ([{"key": "webhook:X:notify", "received": [kept(1, "{broken")]}], 0, 1),
         ([{"key": "webhook:X:notify", "received": [kept(1, "[" * 5000 + "]" * 5000)]}], 0, 1),
+        ([{"key": "webhook:X:notify", "received": [kept(1, '{"a": NaN}')]}], 0, 1),
         ([{"key": "webhook::notify", "received": [kept(1, "{}")]}], 0, 1),
     ],
 )

@@ -38,6 +38,16 @@ def test_the_unchanged_text_gives_back_the_same_files_and_samples(dump: Any) -> 
     assert result["triggers"][0]["notification"]["samples"] == [{"id": 1}]
 
 
+def test_tray_settings_only_the_design_holds_survive_an_editor_save() -> None:
+    design = design_with_trigger()
+    tray = {"delivery": "acknowledge", "reply": {"status": 202, "contentType": "text/plain"}}
+    design["triggers"][0]["tray"] = tray
+    result = import_edited_swagger(dump_json(export_swagger(design)), design).design
+    assert result["triggers"][0]["tray"] == tray
+    renamed = dump_json(export_swagger(design)).replace('"OnOrderCreated"', '"OnOrderPlaced"')
+    assert "tray" not in import_edited_swagger(renamed, design).design["triggers"][0]
+
+
 def test_a_renamed_trigger_starts_without_the_old_samples() -> None:
     design = design_with_trigger()
     text = dump_json(export_swagger(design)).replace('"OnOrderCreated"', '"OnOrderPlaced"')
