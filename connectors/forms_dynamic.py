@@ -100,6 +100,22 @@ class DynamicValuesForm(WizardForm):
         self.slots = max(min(slots, MAX_MAPPINGS), len(self.originals) + 1, 2)
         self._mapping_fields(current)
 
+    @property
+    def offers_dynamic(self) -> bool:
+        """Whether the Values choice is worth showing: the connector has an operation that can
+        list values, or the parameter already has dynamic values (kept from an import)."""
+        return bool(self.operations) or bool(self.originals) or self._has_dynamic_values()
+
+    def has_changed(self) -> bool:
+        # A row that offers no choice posts only its (static) mode: nothing else is an edit.
+        if not self.offers_dynamic:
+            return "mode" in self.changed_data
+        return super().has_changed()
+
+    def _has_dynamic_values(self) -> bool:
+        extras = (self.parameter or {}).get("extras") or {}
+        return "x-ms-dynamic-values" in extras or "x-ms-dynamic-list" in extras
+
     def _operation_choices(self, current: DynamicValues | None) -> None:
         choices = [("", "Choose an operation")]
         choices += [(op.operation_id, op.label) for op in self.operations.values()]

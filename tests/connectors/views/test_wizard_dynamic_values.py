@@ -295,3 +295,19 @@ def test_a_posted_mapping_number_cannot_make_the_form_huge(
     html = response.content.decode()
     shown = re.findall(rf'name="dynamic-{row}-map_(\d+)_name"', html)
     assert len(shown) == 30 and "map_200000" not in html
+
+
+def test_a_connector_with_no_listing_operation_offers_no_values_choice(
+    client_alice: Client, alice: Any
+) -> None:
+    draft = draft_with(alice, trigger())
+    design = services.draft_design(draft=draft)
+    design["passthrough"]["swagger"] = {}
+    draft = services.draft_save(draft=draft, user=None, design=design, based_on_version=2)
+    html = client_alice.get(page(draft)).content.decode()
+    row = row_of(client_alice, draft, "event")
+    assert f'<input type="hidden" name="dynamic-{row}-mode" value="static">' in html
+    assert f'name="dynamic-{row}-operation"' not in html and "data-dynamic-values" not in html
+    data = page_data(client_alice, page(draft), params__0__summary="Shop")
+    assert client_alice.post(page(draft), data).status_code == 302
+    assert "extras" not in event_of(draft)
