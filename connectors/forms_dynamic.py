@@ -103,8 +103,12 @@ class DynamicValuesForm(WizardForm):
     @property
     def offers_dynamic(self) -> bool:
         """Whether the Values choice is worth showing: the connector has an operation that can
-        list values, or the parameter already has dynamic values (kept from an import)."""
-        return bool(self.operations) or bool(self.originals) or self._has_dynamic_values()
+        list values and the flow's author fills the parameter (it is not internal), or the
+        parameter already has dynamic values (kept from an import)."""
+        if self.originals or self._has_dynamic_values():
+            return True
+        internal = (self.parameter or {}).get("visibility") == "internal"  # the platform fills it
+        return bool(self.operations) and not internal
 
     def has_changed(self) -> bool:
         # A row that offers no choice posts only its (static) mode: nothing else is an edit.

@@ -79,7 +79,7 @@ class ReportStartForm(forms.Form):
         for name in ("username", "password", "api_key", "token"):
             if name not in shown:
                 del self.fields[name]
-        self.inputs = run_inputs(design, [], export_swagger(design))
+        self.inputs = run_inputs(design, [], export_swagger(design, share=True))
         self._values, self._secret_values = RunValues(), dict[str, str]()
         self.choices = choices or {}
         self._add_input_fields(RunValues.from_json(previous))

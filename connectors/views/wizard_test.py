@@ -29,11 +29,12 @@ def test_step_context(
     request: HttpRequest,
     access: DraftAccess,
     design: dict[str, Any],
+    form: ReportStartForm | None = None,
 ) -> dict[str, Any]:
     """The wizard's Test step: the start form, the recent reports, the chosen one's progress.
 
     ``?report=N`` picks the report shown live (the one just started redirects there); without
-    it the newest report of the draft is shown.
+    it the newest report of the draft is shown. ``form``: a refused start form, shown again.
     """
     recent = list(selectors.report_list(draft=access.draft, limit=WIZARD_RECENT_REPORTS))
     shown: Report | None = recent[0] if recent else None
@@ -45,15 +46,14 @@ def test_step_context(
                 shown = selectors.report_get(draft=access.draft, report_id=int(wanted))
             except Report.DoesNotExist as exc:
                 raise Http404("No such report.") from exc
-    context: dict[str, Any] = {
-        "report_form": ReportStartForm(
+    if form is None:
+        form = ReportStartForm(
             design=design,
             previous=shown.inputs if shown else None,
             choices=listed_choices(shown.steps) if shown else None,
             auto_id="report_%s",
-        ),
-        "recent_reports": recent,
-    }
+        )
+    context: dict[str, Any] = {"report_form": form, "recent_reports": recent}
     if shown is not None:
         context.update(progress_context(shown))
     return context
@@ -77,9 +77,8 @@ def wizard_test_start(request: HttpRequest, draft_id: int) -> HttpResponse:
         "test",
         design,
         form=step_form,
-        **test_step_context(request, access, design),
+        **test_step_context(request, access, design, form=form),  # shown again with its errors
     )
-    context["report_form"] = form  # shown again with its errors
     context["unsaved_edits"] = False  # the design is as saved: only the run's form was refused
     return render_page(request, "test", context, status=400)
 

@@ -18,6 +18,7 @@ Triggers of one run share the values of parameters of the same name, as a flow d
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -219,9 +220,12 @@ def _scalar(kind: str, text: str) -> Any:
             raise InputError(f"{text!r} is not a whole number.") from None
     if kind == "number":
         try:
-            return float(text) if any(c in text for c in ".eE") else int(text)
+            number = float(text) if any(c in text for c in ".eE") else int(text)
         except ValueError:
             raise InputError(f"{text!r} is not a number.") from None
+        if not math.isfinite(number):  # 1e999: JSON (and the report's stored values) has no inf
+            raise InputError(f"{text!r} is too large a number.")
+        return number
     if text.lower() not in ("true", "false"):
         raise InputError("Enter true or false.")
     return text.lower() == "true"

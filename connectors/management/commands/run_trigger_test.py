@@ -27,7 +27,6 @@ from connectors import services, services_reports
 from connectors.domain.runner.inputs import (
     Collected,
     InputError,
-    chosen,
     collect,
     parse_assignment,
     run_inputs,
@@ -110,7 +109,7 @@ class Command(BaseCommand):
         """The run's values: the design's test values, overridden by ``--param``; an unknown
         name or a required value still missing is an error before anything runs."""
         design = services.draft_design(draft=draft)
-        rows = chosen(run_inputs(design, triggers, export_swagger(design)), triggers)
+        rows = run_inputs(design, triggers, export_swagger(design, share=True))
         texts = {row.key: value_text(row.test_value) for row in rows if not row.secret}
         for text in params:
             try:

@@ -311,3 +311,14 @@ def test_a_connector_with_no_listing_operation_offers_no_values_choice(
     data = page_data(client_alice, page(draft), params__0__summary="Shop")
     assert client_alice.post(page(draft), data).status_code == 302
     assert "extras" not in event_of(draft)
+
+
+def test_an_internal_parameter_offers_no_values_choice(client_alice: Client, alice: Any) -> None:
+    made = trigger()
+    made["request"]["parameters"][-1].update(visibility="internal", default="created")
+    draft = draft_with(alice, made)
+    row = row_of(client_alice, draft, "event")
+    html = client_alice.get(page(draft)).content.decode()
+    assert f'<input type="hidden" name="dynamic-{row}-mode" value="static">' in html
+    shop = row_of(client_alice, draft, "shopId")  # the author fills it: the choice is offered
+    assert f'name="dynamic-{shop}-operation"' in html

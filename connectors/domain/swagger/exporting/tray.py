@@ -21,7 +21,10 @@ import re
 import zipfile
 from typing import Any
 
+from connectors.domain.documents import escape_pointer
+from connectors.domain.refs import Resolver
 from connectors.domain.swagger.exporting import tray_js
+from connectors.domain.swagger.exporting.definition import export_swagger
 from connectors.domain.swagger.exporting.tray_js import js, module_js
 
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -52,13 +55,24 @@ def tray_settings(trigger: dict[str, Any]) -> dict[str, Any]:
     return tray
 
 
-def _parameters(design: dict[str, Any], trigger: dict[str, Any]) -> list[dict[str, Any]]:
-    """The registration's parameters, a ``{"ref": "#/parameters/X"}`` read from the swagger."""
-    shared = (design.get("passthrough") or {}).get("swagger", {}).get("parameters") or {}
+def _resolver(design: dict[str, Any]) -> Resolver:
+    """``$ref``s (shared parameters, bodies, definitions) read in the exported swagger."""
+    return Resolver(export_swagger(design, share=True))
+
+
+def _followed(resolver: Resolver, node: Any) -> Any:
+    if isinstance(node, dict) and "ref" in node:  # the design's {"ref": "#/..."}
+        node = {"$ref": node["ref"]}
+    return resolver.resolve(node, "")[0]
+
+
+def _parameters(resolver: Resolver, trigger: dict[str, Any]) -> list[dict[str, Any]]:
+    """The registration's parameters, shared ones read from the swagger."""
     found = []
-    for parameter in trigger["request"]["parameters"]:
-        if "ref" in parameter:
-            parameter = shared.get(parameter["ref"].rsplit("/", 1)[-1]) or {}
+    for raw in trigger["request"]["parameters"]:
+        parameter = _followed(resolver, raw)
+        if not isinstance(parameter, dict):
+            continue
         if parameter.get("name") and parameter.get("in") in ("path", "query", "header"):
             found.append(parameter)
     return found
@@ -79,9 +93,9 @@ def _input(schema: dict[str, Any], title: str, *, required: bool) -> dict[str, A
     return entry
 
 
-def _body_schema(trigger: dict[str, Any]) -> dict[str, Any]:
-    body = trigger["request"].get("body")
-    schema = body.get("schema") if isinstance(body, dict) else None
+def _body_schema(resolver: Resolver, trigger: dict[str, Any]) -> dict[str, Any]:
+    body = _followed(resolver, trigger["request"].get("body"))
+    schema = _followed(resolver, body.get("schema")) if isinstance(body, dict) else None
     return schema if isinstance(schema, dict) else {}
 
 
@@ -92,7 +106,8 @@ def trigger_inputs(
     A top-level body property that is itself the callback is tray's to fill, not an input."""
     inputs: dict[str, Any] = {}
     where: dict[str, dict[str, str]] = {"path": {}, "query": {}, "header": {}, "body": {}}
-    for parameter in _parameters(design, trigger):
+    resolver = _resolver(design)
+    for parameter in _parameters(resolver, trigger):
         name = parameter["name"]
         inputs[name] = _input(
             {**parameter, **(parameter.get("extras") or {})},
@@ -100,13 +115,12 @@ def trigger_inputs(
             required=bool(parameter.get("required")),
         )
         where[parameter["in"]][name] = name
-    schema = _body_schema(trigger)
+    schema = _body_schema(resolver, trigger)
     pointer = trigger["request"].get("callbackPointer") or ""
     required = set(schema.get("required") or [])
-    for name, prop in (schema.get("properties") or {}).items():
-        if not isinstance(prop, dict) or pointer == "/" + name.replace("~", "~0").replace(
-            "/", "~1"
-        ):
+    for name, raw in (schema.get("properties") or {}).items():
+        prop = _followed(resolver, raw)
+        if not isinstance(prop, dict) or pointer == "/" + escape_pointer(name):
             continue
         key = name if name not in inputs else f"body_{name}"
         title = prop.get("x-ms-summary") or name

@@ -171,6 +171,7 @@ def test_typed_values(kind: str, location: str, text: str, value: Any) -> None:
         ("integer", "body", "4.5", "'4.5' is not a whole number."),
         ("integer", "query", "many", "'many' is not a whole number."),
         ("number", "body", "ten", "'ten' is not a number."),
+        ("number", "body", "1e999", "'1e999' is too large a number."),
         ("boolean", "header", "yes", "Enter true or false."),
         ("object", "body", "[1]", "Enter a JSON object."),
         ("object", "body", '{"a": }', "line 1, column 7"),

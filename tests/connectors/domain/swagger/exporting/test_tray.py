@@ -73,6 +73,25 @@ def test_the_schema_lists_the_body_inputs_and_the_delivery_mode() -> None:
     assert literal["input"]["config"]["type"] == "object"  # url inside it is tray's to fill
 
 
+def test_body_inputs_behind_refs_are_read_from_the_swagger() -> None:
+    shared = design()
+    trigger = shared["triggers"][0]
+    schema = trigger["request"]["body"]["schema"]
+    schema["properties"]["event"] = {"$ref": "#/definitions/Event"}
+    shared["passthrough"]["swagger"] = {
+        "definitions": {
+            "Event": {"type": "string", "x-ms-summary": "Event"},
+            "Hook": schema,
+        }
+    }
+    trigger["request"]["body"]["schema"] = {"$ref": "#/definitions/Hook"}
+    literal = json.loads(
+        message(tray_files(shared))["schema.js"].split("module.exports = ", 1)[1].rstrip(" ;\n")
+    )
+    assert literal["input"]["event"] == {"type": "string", "title": "Event"}
+    assert literal["input"]["config"]["type"] == "object"
+
+
 def test_a_top_level_callback_is_not_an_input() -> None:
     shop = design()
     shop["triggers"][0]["request"]["callbackPointer"] = "/event"
